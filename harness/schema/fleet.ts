@@ -1,0 +1,176 @@
+import { ContentBlockSchema, ToolAnnotationsSchema } from '@modelcontextprotocol/core';
+import { z } from 'zod';
+import { faultDefinition } from '../../mocks/faults/registry.js';
+import { FaultSpecSchema } from './fault.js';
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+const JsonSchemaObject = z
+  .record(z.string(), z.unknown())
+  .refine((s) => s.type === 'object', { message: 'expected a JSON Schema with type: object' });
+
+/** A tool handler in a TS/JS fleet: receives the arguments, returns a CallToolResult. */
+export type ToolHandler = (
+  args: Record<string, unknown>,
+  ctx: { server: string; tool: string; signal: AbortSignal },
+) => unknown;
+
+/**
+ * What a tool answers. `text` and `content` may use {{args.path}} to echo an
+ * argument; `echo` answers with the arguments themselves (text + structuredContent).
+ */
+export const ResultSpecSchema = z
+  .object({
+    text: z.string().optional(),
+    content: z.array(ContentBlockSchema).optional(),
+    structuredContent: z.record(z.string(), z.unknown()).optional(),
+    echo: z.boolean().optional(),
+    isError: z.boolean().optional(),
+  })
+  .strict();
+export type ResultSpec = z.output<typeof ResultSpecSchema>;
+
+export const ToolSpecSchema = z
+  .object({
+    name: z.string().regex(TOOL_NAME, 'expected 1-128 characters of [A-Za-z0-9_.-]'),
+    title: z.string().optional(),
+    description: z.string().default(''),
+    inputSchema: JsonSchemaObject.default({ type: 'object' }),
+    outputSchema: JsonSchemaObject.optional(),
+    annotations: ToolAnnotationsSchema.optional(),
+    result: ResultSpecSchema.default({ echo: true }),
+    handler: z.custom<ToolHandler>((v) => typeof v === 'function', 'expected a function').optional(),
+    progress: z
+      .object({ steps: z.number().int().min(1), intervalMs: z.number().min(0).default(10) })
+      .strict()
+      .optional()
+      .describe('progress notifications sent when the call carries a progressToken'),
+    logs: z
+      .array(
+        z
+          .object({
+            level: z.enum(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']),
+            data: z.unknown(),
+            logger: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('log messages sent during each call'),
+  })
+  .strict();
+export type ToolSpec = z.output<typeof ToolSpecSchema>;
+
+export const ResourceSpecSchema = z
+  .object({
+    uri: z.string().min(1),
+    name: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    mimeType: z.string().optional(),
+    text: z.string().optional(),
+    blob: z.base64().optional().describe('base64 content'),
+  })
+  .strict()
+  .refine((r) => (r.text === undefined) !== (r.blob === undefined), { message: 'give exactly one of text or blob' });
+
+export const ResourceTemplateSpecSchema = z
+  .object({
+    uriTemplate: z.string().min(1),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    mimeType: z.string().optional(),
+    text: z.string().describe('content; {var} is replaced by the URI template variable'),
+  })
+  .strict();
+
+export const PromptSpecSchema = z
+  .object({
+    name: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    arguments: z
+      .array(z.object({ name: z.string().min(1), description: z.string().optional(), required: z.boolean().optional() }).strict())
+      .default([]),
+    messages: z
+      .array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() }).strict())
+      .min(1)
+      .describe('text may use {{args.name}}'),
+  })
+  .strict();
+
+export const HttpOptionsSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(0),
+    path: z.string().startsWith('/').default('/mcp'),
+    stateless: z.boolean().default(false).describe('no Mcp-Session-Id; each request served by a fresh instance'),
+    response: z.enum(['sse', 'json']).default('sse').describe('how a POST is answered: an SSE stream or one JSON body'),
+  })
+  .strict();
+
+export const ServerSpecSchema = z
+  .object({
+    name: z.string().regex(NAME, 'expected 1-64 characters of [A-Za-z0-9_-]'),
+    transport: z.enum(['stdio', 'http', 'sse']).describe('stdio, streamable HTTP, or legacy HTTP+SSE'),
+    http: HttpOptionsSchema.default(HttpOptionsSchema.parse({})),
+    version: z.string().default('1.0.0'),
+    instructions: z.string().optional(),
+    pageSize: z.number().int().min(1).optional().describe('page size of tools/resources/prompts lists'),
+    tools: z.array(ToolSpecSchema).default([]),
+    resources: z.array(ResourceSpecSchema).default([]),
+    resourceTemplates: z.array(ResourceTemplateSpecSchema).default([]),
+    prompts: z.array(PromptSpecSchema).default([]),
+    faults: z.array(FaultSpecSchema).default([]),
+  })
+  .strict()
+  .superRefine((server, ctx) => {
+    duplicates(server.tools.map((t) => t.name)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['tools', i, 'name'], message: `duplicate tool name '${server.tools[i]?.name}'` }),
+    );
+    server.faults.forEach((f, i) => {
+      const only = transportsOf(f.type);
+      if (only && !only.includes(server.transport)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'type'],
+          message: `fault '${f.type}' needs transport ${only.join(' or ')}, server uses ${server.transport}`,
+        });
+      }
+    });
+  });
+export type ServerSpec = z.output<typeof ServerSpecSchema>;
+export type ServerInput = z.input<typeof ServerSpecSchema>;
+
+export const FleetSpecSchema = z
+  .object({
+    seed: z.number().int().default(1).describe('seed of every fault random stream'),
+    servers: z.array(ServerSpecSchema).min(1),
+  })
+  .strict()
+  .superRefine((fleet, ctx) => {
+    duplicates(fleet.servers.map((s) => s.name)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `duplicate server name '${fleet.servers[i]?.name}'` }),
+    );
+  });
+export type FleetSpec = z.output<typeof FleetSpecSchema>;
+export type FleetInput = z.input<typeof FleetSpecSchema>;
+
+/** Typed helper for TS/JS fleet modules. */
+export function defineFleet(fleet: FleetInput): FleetInput {
+  return fleet;
+}
+
+function duplicates(names: string[]): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  names.forEach((n, i) => {
+    if (seen.has(n)) out.push(i);
+    seen.add(n);
+  });
+  return out;
+}
+
+function transportsOf(type: string) {
+  return faultDefinition(type)?.transports;
+}
