@@ -1,0 +1,195 @@
+import {
+  type CallToolResult,
+  fromJsonSchema,
+  ProtocolError,
+  Server,
+  type ServerContext,
+  UriTemplate,
+} from '@modelcontextprotocol/server';
+import type { ToolSpec } from '../../harness/schema/fleet.js';
+import type { ToolResultLike } from '../faults/types.js';
+import type { Connection } from './connection.js';
+import { runWithEffects, sleep } from './effects.js';
+import { withOriginTag } from './origin.js';
+import { paginate } from './paginate.js';
+import { renderArgs, renderDeep } from './template.js';
+
+const INVALID_PARAMS = -32602;
+
+/**
+ * Build the SDK server for one connection of a mock. The low-level `Server`
+ * is used on purpose: a mock must answer exactly as its fleet entry says
+ * (pagination, raw JSON Schemas, JSON-RPC errors for unknown tools), which the
+ * high-level McpServer would second-guess.
+ */
+export function buildServer(conn: Connection): Server {
+  const { spec } = conn.mock;
+  const server = new Server(
+    { name: spec.name, version: spec.version },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { listChanged: true },
+        prompts: { listChanged: true },
+        logging: {},
+      },
+      instructions: spec.instructions,
+    },
+  );
+  registerTools(server, conn);
+  registerResources(server, conn);
+  registerPrompts(server, conn);
+  return server;
+}
+
+function registerTools(server: Server, conn: Connection) {
+  const { mock } = conn;
+  const validators = new Map<ToolSpec, ReturnType<typeof fromJsonSchema>>();
+
+  server.setRequestHandler('tools/list', async (req) => {
+    const all = [...mock.tools.values()].map((t) => ({
+      name: t.name,
+      ...(t.title ? { title: t.title } : {}),
+      description: withOriginTag(t.description, mock.spec.name, t.name),
+      inputSchema: t.inputSchema as { type: 'object' },
+      ...(t.outputSchema ? { outputSchema: t.outputSchema as { type: 'object' } } : {}),
+      ...(t.annotations ? { annotations: t.annotations } : {}),
+    }));
+    const { page, nextCursor } = paginate(all, mock.spec.pageSize, req.params?.cursor);
+    return nextCursor ? { tools: page, nextCursor } : { tools: page };
+  });
+
+  server.setRequestHandler('tools/call', async (req, ctx) => {
+    const name = req.params.name;
+    const tool = mock.tools.get(name);
+    const admission = conn.admissionFor(ctx.mcpReq.id);
+    const applied = admission?.applied ?? [];
+    const record = admission?.record;
+    const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+    const env = {
+      signal: ctx.mcpReq.signal,
+      stopSignal: mock.stopSignal,
+      crash: () => mock.crash(record!),
+      onDelay: (us: number) => {
+        if (record) record.injectedDelayUs = us;
+      },
+      onHang: () => {
+        if (record) record.outcome = 'hung';
+      },
+    };
+    return (await runWithEffects(applied, env, async () => {
+      // The spec answers an unknown tool with a JSON-RPC error, not an isError result.
+      if (!tool) throw new ProtocolError(INVALID_PARAMS, `Unknown tool: ${name}`);
+      let validator = validators.get(tool);
+      if (!validator) validators.set(tool, (validator = fromJsonSchema(tool.inputSchema as never)));
+      const checked = await validator['~standard'].validate(args);
+      if (checked.issues) {
+        // Since 2025-11-25 input validation failures are tool errors the model can read.
+        const text = checked.issues.map((i) => i.message).join('; ');
+        return { content: [{ type: 'text', text: `invalid arguments for ${name}: ${text}` }], isError: true };
+      }
+      await emitProgressAndLogs(tool, req.params._meta?.progressToken, ctx);
+      return produceResult(tool, args, mock.spec.name, ctx.mcpReq.signal);
+    })) as CallToolResult;
+  });
+}
+
+async function emitProgressAndLogs(tool: ToolSpec, progressToken: string | number | undefined, ctx: ServerContext) {
+  for (const log of tool.logs) {
+    await ctx.mcpReq.log(log.level, log.data, log.logger);
+  }
+  if (!tool.progress || progressToken === undefined) return;
+  const { steps, intervalMs } = tool.progress;
+  for (let i = 1; i <= steps; i++) {
+    await ctx.mcpReq.notify({
+      method: 'notifications/progress',
+      params: { progressToken, progress: i, total: steps, message: `step ${i}/${steps}` },
+    });
+    if (i < steps && intervalMs > 0) await sleep(intervalMs, ctx.mcpReq.signal);
+  }
+}
+
+async function produceResult(
+  tool: ToolSpec,
+  args: Record<string, unknown>,
+  server: string,
+  signal: AbortSignal,
+): Promise<ToolResultLike> {
+  if (tool.handler) return (await tool.handler(args, { server, tool: tool.name, signal })) as ToolResultLike;
+  const r = tool.result;
+  if (r.echo) {
+    return { content: [{ type: 'text', text: JSON.stringify(args) }], structuredContent: args };
+  }
+  const content: Array<Record<string, unknown>> = [];
+  if (r.text !== undefined) content.push({ type: 'text', text: renderArgs(r.text, args) });
+  if (r.content) content.push(...renderDeep(r.content as Array<Record<string, unknown>>, args));
+  const structuredContent = r.structuredContent ? renderDeep(r.structuredContent, args) : undefined;
+  if (structuredContent && content.length === 0) {
+    // Structured results also carry their JSON as text, as the spec recommends for older clients.
+    content.push({ type: 'text', text: JSON.stringify(structuredContent) });
+  }
+  return {
+    content,
+    ...(structuredContent ? { structuredContent } : {}),
+    ...(r.isError ? { isError: true } : {}),
+  };
+}
+
+function registerResources(server: Server, conn: Connection) {
+  const { spec } = conn.mock;
+  server.setRequestHandler('resources/list', async (req) => {
+    const all = spec.resources.map(({ text: _t, blob: _b, ...meta }) => meta);
+    const { page, nextCursor } = paginate(all, spec.pageSize, req.params?.cursor);
+    return nextCursor ? { resources: page, nextCursor } : { resources: page };
+  });
+  server.setRequestHandler('resources/templates/list', async (req) => {
+    const all = spec.resourceTemplates.map(({ text: _t, ...meta }) => meta);
+    const { page, nextCursor } = paginate(all, spec.pageSize, req.params?.cursor);
+    return nextCursor ? { resourceTemplates: page, nextCursor } : { resourceTemplates: page };
+  });
+  server.setRequestHandler('resources/read', async (req) => {
+    const uri = req.params.uri;
+    const fixed = spec.resources.find((r) => r.uri === uri);
+    if (fixed) {
+      const body = fixed.text !== undefined ? { text: fixed.text } : { blob: fixed.blob! };
+      return { contents: [{ uri, ...(fixed.mimeType ? { mimeType: fixed.mimeType } : {}), ...body }] };
+    }
+    for (const t of spec.resourceTemplates) {
+      const vars = new UriTemplate(t.uriTemplate).match(uri);
+      if (!vars) continue;
+      const text = t.text.replace(/\{(\w+)\}/g, (m, k: string) => {
+        const v = vars[k];
+        return v === undefined ? m : Array.isArray(v) ? v.join(',') : v;
+      });
+      return { contents: [{ uri, ...(t.mimeType ? { mimeType: t.mimeType } : {}), text }] };
+    }
+    // -32002 is the spec's "resource not found" code.
+    throw new ProtocolError(-32002, `Resource not found: ${uri}`, { uri });
+  });
+  server.setRequestHandler('resources/subscribe', async () => ({}));
+  server.setRequestHandler('resources/unsubscribe', async () => ({}));
+}
+
+function registerPrompts(server: Server, conn: Connection) {
+  const { spec } = conn.mock;
+  server.setRequestHandler('prompts/list', async (req) => {
+    const all = spec.prompts.map(({ messages: _m, ...meta }) => meta);
+    const { page, nextCursor } = paginate(all, spec.pageSize, req.params?.cursor);
+    return nextCursor ? { prompts: page, nextCursor } : { prompts: page };
+  });
+  server.setRequestHandler('prompts/get', async (req) => {
+    const prompt = spec.prompts.find((p) => p.name === req.params.name);
+    if (!prompt) throw new ProtocolError(INVALID_PARAMS, `Unknown prompt: ${req.params.name}`);
+    const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+    const missing = prompt.arguments.filter((a) => a.required && args[a.name] === undefined).map((a) => a.name);
+    if (missing.length) throw new ProtocolError(INVALID_PARAMS, `Missing required arguments: ${missing.join(', ')}`);
+    return {
+      ...(prompt.description ? { description: prompt.description } : {}),
+      messages: prompt.messages.map((m) => ({
+        role: m.role,
+        content: { type: 'text' as const, text: renderArgs(m.text, args) },
+      })),
+    };
+  });
+}
+
