@@ -1,4 +1,5 @@
-import { Client, SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { type Fleet, createFleet } from '../../mocks/server/fleet.js';
 import type { FleetInput } from '../../harness/schema/fleet.js';
 
