@@ -1,0 +1,29 @@
+/** Human renderings of measured values, shared by threshold results and reporters. */
+
+/** Round to at most `digits` decimals and drop trailing zeros: 53.20 → "53.2". */
+function trim(n: number, digits = 2): string {
+  return String(Number(n.toFixed(digits)));
+}
+
+/** Duration in integer µs → the largest unit that keeps it ≥ 1: 850µs, 53.2ms, 1.25s, 2m3.5s. */
+export function formatDuration(us: number): string {
+  if (!Number.isFinite(us)) return String(us);
+  const sign = us < 0 ? '-' : '';
+  const abs = Math.abs(us);
+  if (abs < 1_000) return `${sign}${trim(abs)}µs`;
+  if (abs < 1_000_000) return `${sign}${trim(abs / 1_000)}ms`;
+  if (abs < 60_000_000) return `${sign}${trim(abs / 1_000_000)}s`;
+  const minutes = Math.floor(abs / 60_000_000);
+  const seconds = (abs - minutes * 60_000_000) / 1_000_000;
+  return `${sign}${minutes}m${seconds > 0 ? `${trim(seconds)}s` : ''}`;
+}
+
+/** A rate (0–1) as a percentage: 0.005 → "0.5%". */
+export function formatRate(rate: number): string {
+  if (!Number.isFinite(rate)) return String(rate);
+  return `${trim(rate * 100)}%`;
+}
+
+export function formatCount(n: number): string {
+  return Number.isInteger(n) ? String(n) : trim(n);
+}

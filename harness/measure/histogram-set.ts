@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { HistogramSummarySchema, LatencyHistogram } from './histogram.js';
+
+export type Tags = Record<string, string>;
+
+export interface HistogramEntry {
+  metric: string;
+  tags: Tags;
+  histogram: LatencyHistogram;
+}
+
+/** A histogram as it travels in a JSON report: readable summary plus the mergeable HDR encoding. */
+export const EncodedHistogramSchema = z.object({
+  metric: z.string(),
+  tags: z.record(z.string(), z.string()),
+  summary: HistogramSummarySchema,
+  hdr: z.string(),
+});
+export type EncodedHistogram = z.infer<typeof EncodedHistogramSchema>;
+
+/** Sorted `k=v` pairs joined by commas: equal tag sets give equal keys whatever their insertion order. */
+export function tagKey(tags: Tags): string {
+  return Object.keys(tags)
+    .sort()
+    .map((k) => `${k}=${tags[k]}`)
+    .join(',');
+}
+
+/** True when every filter tag is present in `tags` with the same value (k6 selector semantics). */
+export function tagsMatch(tags: Tags, filter: Tags): boolean {
+  return Object.entries(filter).every(([k, v]) => tags[k] === v);
+}
+
+/** Latency histograms keyed by metric name + tag set, created on first record. */
+export class HistogramSet {
+  private readonly byKey = new Map<string, HistogramEntry>();
+
+  record(metric: string, tags: Tags, us: number): void {
+    this.get(metric, tags).histogram.record(us);
+  }
+
+  /** The entry for exactly this metric and tag set, created empty if missing. */
+  get(metric: string, tags: Tags = {}): HistogramEntry {
+    const key = `${metric}{${tagKey(tags)}}`;
+    let entry = this.byKey.get(key);
+    if (!entry) {
+      entry = { metric, tags: { ...tags }, histogram: new LatencyHistogram() };
+      this.byKey.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Entries in first-recorded order. */
+  entries(): HistogramEntry[] {
+    return [...this.byKey.values()];
+  }
+
+  /**
+   * One histogram merging every entry of `metric` whose tags include `filter`
+   * (so `step_duration{step:fetch}` spans all targets), or undefined when none match.
+   */
+  select(metric: string, filter: Tags = {}): LatencyHistogram | undefined {
+    const matches = this.entries().filter((e) => e.metric === metric && tagsMatch(e.tags, filter));
+    if (matches.length === 0) return undefined;
+    const merged = new LatencyHistogram();
+    for (const e of matches) merged.merge(e.histogram);
+    return merged;
+  }
+
+  /** Every entry with its summary and HDR encoding, for the JSON report. */
+  encode(): EncodedHistogram[] {
+    return this.entries().map((e) => ({
+      metric: e.metric,
+      tags: { ...e.tags },
+      summary: e.histogram.summary(),
+      hdr: e.histogram.encode(),
+    }));
+  }
+
+  /** Merge encoded entries (one report shard) into this set. */
+  mergeEncoded(encoded: readonly EncodedHistogram[]): this {
+    for (const e of encoded) this.get(e.metric, e.tags).histogram.merge(LatencyHistogram.decode(e.hdr));
+    return this;
+  }
+}
