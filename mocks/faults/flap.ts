@@ -16,7 +16,12 @@ export const flap = defineFault({
       downMs: z.number().int().min(1),
       upMs: z.number().int().min(1),
       startDown: z.boolean().default(true).describe('begin with a down phase'),
-      cycles: z.number().int().min(1).optional().describe('stop after N down phases (default: until removed)'),
+      cycles: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('stop after N down phases (default: until removed)'),
     })
     .strict(),
   attach: (p, mock) => {

@@ -21,7 +21,10 @@ export const httpStatus = defineFault({
     wire: {
       kind: 'http-status',
       status: p.status,
-      headers: (p.retryAfter === undefined ? {} : { 'retry-after': String(p.retryAfter) }) as Record<string, string>,
+      headers: (p.retryAfter === undefined ? {} : { 'retry-after': String(p.retryAfter) }) as Record<
+        string,
+        string
+      >,
       body: p.body,
     },
   }),

@@ -10,11 +10,18 @@ export const largePayload = defineFault({
     .object({
       type: z.literal('large-payload'),
       ...selectorShape,
-      bytes: z.number().int().min(1).max(256 * 1024 * 1024),
+      bytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(256 * 1024 * 1024),
     })
     .strict(),
   onCall: (p) => ({
     kind: 'transform',
-    apply: (result) => ({ ...result, content: [...result.content, { type: 'text', text: 'x'.repeat(p.bytes) }] }),
+    apply: (result) => ({
+      ...result,
+      content: [...result.content, { type: 'text', text: 'x'.repeat(p.bytes) }],
+    }),
   }),
 });

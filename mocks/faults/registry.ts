@@ -37,7 +37,10 @@ export function faultDefinition(type: string): FaultDefinition | undefined {
 
 export const FaultSpecSchema = z.discriminatedUnion(
   'type',
-  FAULTS.map((f) => f.schema) as unknown as [(typeof FAULTS)[number]['schema'], ...(typeof FAULTS)[number]['schema'][]],
+  FAULTS.map((f) => f.schema) as unknown as [
+    (typeof FAULTS)[number]['schema'],
+    ...(typeof FAULTS)[number]['schema'][],
+  ],
 );
 export type FaultSpec = z.output<typeof FaultSpecSchema>;
 export type FaultInput = z.input<typeof FaultSpecSchema>;

@@ -14,5 +14,8 @@ export const slowStream = defineFault({
       intervalMs: z.number().min(0).default(20),
     })
     .strict(),
-  onCall: (p) => ({ kind: 'wire', wire: { kind: 'slow', chunkBytes: p.chunkBytes, intervalMs: p.intervalMs } }),
+  onCall: (p) => ({
+    kind: 'wire',
+    wire: { kind: 'slow', chunkBytes: p.chunkBytes, intervalMs: p.intervalMs },
+  }),
 });

@@ -94,7 +94,11 @@ function registerTools(server: Server, conn: Connection) {
   });
 }
 
-async function emitProgressAndLogs(tool: ToolSpec, progressToken: string | number | undefined, ctx: ServerContext) {
+async function emitProgressAndLogs(
+  tool: ToolSpec,
+  progressToken: string | number | undefined,
+  ctx: ServerContext,
+) {
   for (const log of tool.logs) {
     await ctx.mcpReq.log(log.level, log.data, log.logger);
   }
@@ -181,8 +185,11 @@ function registerPrompts(server: Server, conn: Connection) {
     const prompt = spec.prompts.find((p) => p.name === req.params.name);
     if (!prompt) throw new ProtocolError(INVALID_PARAMS, `Unknown prompt: ${req.params.name}`);
     const args = (req.params.arguments ?? {}) as Record<string, unknown>;
-    const missing = prompt.arguments.filter((a) => a.required && args[a.name] === undefined).map((a) => a.name);
-    if (missing.length) throw new ProtocolError(INVALID_PARAMS, `Missing required arguments: ${missing.join(', ')}`);
+    const missing = prompt.arguments
+      .filter((a) => a.required && args[a.name] === undefined)
+      .map((a) => a.name);
+    if (missing.length)
+      throw new ProtocolError(INVALID_PARAMS, `Missing required arguments: ${missing.join(', ')}`);
     return {
       ...(prompt.description ? { description: prompt.description } : {}),
       messages: prompt.messages.map((m) => ({
@@ -192,4 +199,3 @@ function registerPrompts(server: Server, conn: Connection) {
     };
   });
 }
-

@@ -1,5 +1,10 @@
 import type { Server } from '@modelcontextprotocol/server';
-import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+import type {
+  JSONRPCMessage,
+  MessageExtraInfo,
+  Transport,
+  TransportSendOptions,
+} from '@modelcontextprotocol/server';
 import { nowUs } from '../../harness/measure/clock.js';
 import type { CallRecord } from '../../harness/schema/call-log.js';
 import type { WireEffect } from '../faults/types.js';
@@ -148,7 +153,11 @@ export class Connection {
    * Wrap an SDK server transport so every message in and out passes through
    * this connection. `wire` lets a transport act out wire effects itself (stdio, SSE).
    */
-  observe(inner: Transport, wire?: WireHook, headersOf?: (extra?: MessageExtraInfo) => Record<string, string> | undefined): Transport {
+  observe(
+    inner: Transport,
+    wire?: WireHook,
+    headersOf?: (extra?: MessageExtraInfo) => Record<string, string> | undefined,
+  ): Transport {
     const conn = this;
     const outer: Transport = {
       start: () => inner.start(),

@@ -31,7 +31,9 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
     if (isHarnessError(error)) {
       return reply.code(400).send({ error: error.message, code: error.code, problems: error.problems });
     }
-    return reply.code((error as { statusCode?: number }).statusCode ?? 500).send({ error: (error as Error).message });
+    return reply
+      .code((error as { statusCode?: number }).statusCode ?? 500)
+      .send({ error: (error as Error).message });
   });
 
   app.get('/mocks', async () => [...mocks.values()].map(describe));
@@ -40,7 +42,9 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
     return m && describe(m);
   });
 
-  app.get<{ Params: { name: string } }>('/mocks/:name/faults', async (req, reply) => find(req.params.name, reply)?.listFaults());
+  app.get<{ Params: { name: string } }>('/mocks/:name/faults', async (req, reply) =>
+    find(req.params.name, reply)?.listFaults(),
+  );
   app.post<{ Params: { name: string } }>('/mocks/:name/faults', async (req, reply) => {
     const m = find(req.params.name, reply);
     if (!m) return;
@@ -50,7 +54,8 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
   app.delete<{ Params: { name: string; id: string } }>('/mocks/:name/faults/:id', async (req, reply) => {
     const m = find(req.params.name, reply);
     if (!m) return;
-    if (!(await m.removeFault(req.params.id))) return reply.code(404).send({ error: `no fault '${req.params.id}'` });
+    if (!(await m.removeFault(req.params.id)))
+      return reply.code(404).send({ error: `no fault '${req.params.id}'` });
     return { faults: m.listFaults() };
   });
   app.delete<{ Params: { name: string } }>('/mocks/:name/faults', async (req, reply) => {
@@ -60,16 +65,19 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
     return { faults: [] };
   });
 
-  app.get<{ Params: { name: string }; Querystring: Record<string, string> }>('/mocks/:name/calls', async (req, reply) => {
-    const m = find(req.params.name, reply);
-    if (!m) return;
-    const q = CallQuerySchema.parse({
-      method: req.query.method,
-      tool: req.query.tool,
-      since: req.query.since === undefined ? undefined : Number(req.query.since),
-    });
-    return m.calls(q);
-  });
+  app.get<{ Params: { name: string }; Querystring: Record<string, string> }>(
+    '/mocks/:name/calls',
+    async (req, reply) => {
+      const m = find(req.params.name, reply);
+      if (!m) return;
+      const q = CallQuerySchema.parse({
+        method: req.query.method,
+        tool: req.query.tool,
+        since: req.query.since === undefined ? undefined : Number(req.query.since),
+      });
+      return m.calls(q);
+    },
+  );
   app.delete<{ Params: { name: string } }>('/mocks/:name/calls', async (req, reply) => {
     const m = find(req.params.name, reply);
     if (!m) return;
@@ -85,7 +93,8 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
   app.delete<{ Params: { name: string; tool: string } }>('/mocks/:name/tools/:tool', async (req, reply) => {
     const m = find(req.params.name, reply);
     if (!m) return;
-    if (!(await m.removeTool(req.params.tool))) return reply.code(404).send({ error: `no tool '${req.params.tool}'` });
+    if (!(await m.removeTool(req.params.tool)))
+      return reply.code(404).send({ error: `no tool '${req.params.tool}'` });
     return {};
   });
 
@@ -111,12 +120,16 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
   });
 
   // Registration and record pushes from stdio mocks spawned by the SUT.
-  app.post<{ Body: { mock: string; id: string; pid: number; url: string } }>('/instances', async (req, reply) => {
-    const m = find(req.body.mock, reply);
-    if (!m) return;
-    if (m.transport !== 'stdio') return reply.code(409).send({ error: `mock '${m.name}' is not a stdio mock` });
-    return (m as StdioMockProxy).register(req.body);
-  });
+  app.post<{ Body: { mock: string; id: string; pid: number; url: string } }>(
+    '/instances',
+    async (req, reply) => {
+      const m = find(req.body.mock, reply);
+      if (!m) return;
+      if (m.transport !== 'stdio')
+        return reply.code(409).send({ error: `mock '${m.name}' is not a stdio mock` });
+      return (m as StdioMockProxy).register(req.body);
+    },
+  );
   app.post<{ Params: { name: string }; Body: CallRecord[] }>('/mocks/:name/records', async (req, reply) => {
     const m = find(req.params.name, reply);
     if (!m || m.transport !== 'stdio') return;

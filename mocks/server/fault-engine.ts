@@ -42,7 +42,10 @@ export class FaultEngine {
     const spec = validate(FaultSpecSchema, input, 'fault');
     const id = spec.id ?? `${spec.type}-${++this.counter}`;
     if (this.installed.some((f) => f.id === id)) {
-      throw new HarnessError('INVALID_CONFIG', `fault id '${id}' is already installed on ${this.lifecycle.name}`);
+      throw new HarnessError(
+        'INVALID_CONFIG',
+        `fault id '${id}' is already installed on ${this.lifecycle.name}`,
+      );
     }
     const def = faultDefinition(spec.type);
     const rng = new Rng(deriveSeed(this.seed, `${this.lifecycle.name}/${id}`));

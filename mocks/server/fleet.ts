@@ -46,7 +46,10 @@ export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
   const servers = options.only ? spec.servers.filter((s) => options.only!.includes(s.name)) : spec.servers;
   const mocks = new Map<string, MockHandle>();
   for (const s of servers) {
-    mocks.set(s.name, s.transport === 'stdio' ? new StdioMockProxy(s) : localHandle(new Mock(s, spec.seed, hostFor)));
+    mocks.set(
+      s.name,
+      s.transport === 'stdio' ? new StdioMockProxy(s) : localHandle(new Mock(s, spec.seed, hostFor)),
+    );
   }
   let control: FastifyInstance | undefined;
   let controlUrl: string | undefined;
@@ -85,7 +88,15 @@ export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
           const cli = cliCommand();
           out[m.name] = {
             command: cli.command,
-            args: [...cli.args, 'mock', '--fleet', fleetFile ?? '(fleet file not written yet)', '--server', m.name, '--stdio'],
+            args: [
+              ...cli.args,
+              'mock',
+              '--fleet',
+              fleetFile ?? '(fleet file not written yet)',
+              '--server',
+              m.name,
+              '--stdio',
+            ],
             env: controlUrl ? { MCP_HARNESS_CONTROL: controlUrl } : {},
           };
         } else {

@@ -142,6 +142,8 @@ export class Mock implements MockState, MockLifecycle {
   }
 
   async notifyToolsChanged(): Promise<void> {
-    await Promise.all([...this.connections].map((c) => c.server?.sendToolListChanged().catch(() => undefined)));
+    await Promise.all(
+      [...this.connections].map((c) => c.server?.sendToolListChanged().catch(() => undefined)),
+    );
   }
 }

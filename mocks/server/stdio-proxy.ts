@@ -36,13 +36,19 @@ export class StdioMockProxy implements MockHandle {
     return this.spec.name;
   }
   status(): string {
-    return [...this.live.values()].some((i) => i.alive) ? 'up' : 'idle';
+    return this.alive().length > 0 ? 'up' : 'idle';
   }
   endpoint() {
     return undefined;
   }
   instances(): number {
-    return [...this.live.values()].filter((i) => i.alive).length;
+    return this.alive().length;
+  }
+
+  /** Instances whose process still exists (a child the SUT closed or that crashed does not say goodbye). */
+  private alive(): Instance[] {
+    for (const i of this.live.values()) if (i.alive && !processExists(i.pid)) i.alive = false;
+    return [...this.live.values()].filter((i) => i.alive);
   }
 
   /** A child announced itself: remember where to reach it and give it the faults in force. */
@@ -130,14 +136,29 @@ export class StdioMockProxy implements MockHandle {
     await this.kill();
   }
 
-  private async fanOut<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T[]> {
-    const alive = [...this.live.values()].filter((i) => i.alive);
-    const results = await Promise.allSettled(alive.map((i) => jsonCall<T>(i.url + path, method, body, 3_000)));
+  private async fanOut<T>(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T[]> {
+    const alive = this.alive();
+    const results = await Promise.allSettled(
+      alive.map((i) => jsonCall<T>(i.url + path, method, body, 3_000)),
+    );
     const out: T[] = [];
     results.forEach((r, k) => {
       if (r.status === 'fulfilled') out.push(r.value);
       else if (alive[k]) alive[k].alive = false; // unreachable: the process is gone
     });
     return out;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -2,7 +2,8 @@
 export function renderArgs(text: string, args: Record<string, unknown>): string {
   return text.replace(/\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g, (_m, path: string) => {
     let v: unknown = args;
-    for (const key of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    for (const key of path.split('.'))
+      v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
     if (v === undefined) return '';
     return typeof v === 'string' ? v : JSON.stringify(v);
   });

@@ -1,43 +1,64 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { HarnessError } from '../../harness/errors.js';
 import type { Mock, MockEndpoint, MockHost } from '../server/mock.js';
 
+/** Handles one HTTP request; `body` is the raw text of a POST (undefined otherwise). */
+export type HttpHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string | undefined,
+  url: URL,
+) => Promise<void>;
+
+const MAX_BODY = 64 * 1024 * 1024;
+
 /**
- * A fastify app on a Node HTTP server we own, so the listener can be closed
- * and reopened on the same port (crash, flap, restart) without rebuilding the
- * app, and every socket can be destroyed at once.
+ * A Node HTTP server we own, so the listener can be closed and reopened on
+ * the same port (crash, flap, restart) and every socket destroyed at once.
+ * Plain node:http rather than fastify on the data path: the mock must control
+ * the bytes on the wire, and a mock must cost the SUT as little as a bare SDK
+ * server does (bench:mocks holds it to 90%). The control API uses fastify.
  */
-export function createHttpHost(
-  mock: Mock,
-  port: number,
-  path: string,
-  install: (app: FastifyInstance) => void,
-): MockHost {
+export function createHttpHost(mock: Mock, port: number, path: string, handler: HttpHandler): MockHost {
   const sockets = new Set<Socket>();
-  let server: HttpServer | undefined;
   let boundPort = port;
-  const app = Fastify({
-    logger: false,
-    bodyLimit: 64 * 1024 * 1024,
-    serverFactory: (handler) => {
-      server = createServer((req, res) => handler(req, res));
-      server.keepAliveTimeout = 5_000;
-      server.on('connection', (s) => {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-      });
-      return server;
-    },
+  const server: HttpServer = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const fail = (e: Error) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: e.message }));
+      } else res.destroy();
+    };
+    if (req.method !== 'POST') return void handler(req, res, undefined, url).catch(fail);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        res.writeHead(413).end();
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => void handler(req, res, Buffer.concat(chunks).toString('utf8'), url).catch(fail));
   });
-  // Keep the raw text: invalid JSON must reach our handler, not fastify's 400 page.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  install(app);
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
 
   const listen = (p: number) =>
     new Promise<number>((resolve, reject) => {
-      const s = server!;
+      const s = server;
       const onError = (e: NodeJS.ErrnoException) => {
         s.off('listening', onListening);
         reject(
@@ -57,8 +78,8 @@ export function createHttpHost(
     });
 
   const goDown = async () => {
-    if (!server?.listening) return;
-    const closed = new Promise<void>((r) => server!.close(() => r()));
+    if (!server.listening) return;
+    const closed = new Promise<void>((r) => server.close(() => r()));
     for (const s of sockets) s.destroy();
     sockets.clear();
     await closed;
@@ -66,18 +87,16 @@ export function createHttpHost(
 
   return {
     async listen(): Promise<MockEndpoint> {
-      await app.ready();
       boundPort = await listen(port);
       const url = `http://127.0.0.1:${boundPort}${path}`;
       return { name: mock.name, transport: mock.transport, url };
     },
     goDown,
     async goUp() {
-      if (!server?.listening) await listen(boundPort);
+      if (!server.listening) await listen(boundPort);
     },
     async close() {
       await goDown();
-      await app.close();
     },
   };
 }

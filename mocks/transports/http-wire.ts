@@ -12,7 +12,12 @@ type Chunk = string | Uint8Array;
  * replace the answer (`malformed`, `http-status`) are written directly by
  * `answerInstead`.
  */
-export function shapeResponse(res: ServerResponse, wire: WireEffect, record: CallRecord, onDone: () => void): void {
+export function shapeResponse(
+  res: ServerResponse,
+  wire: WireEffect,
+  record: CallRecord,
+  onDone: () => void,
+): void {
   if (wire.kind === 'drop') return dropAfter(res, wire.afterBytes, record, onDone);
   if (wire.kind === 'slow') return dribble(res, wire.chunkBytes, wire.intervalMs);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { nowUs } from '../../harness/measure/clock.js';
 import type { WireEffect } from '../faults/types.js';
@@ -66,7 +66,10 @@ class SseStreamTransport implements Transport {
 const frame = (data: string) => `event: message\ndata: ${data}\n\n`;
 
 export function legacySseHost(mock: Mock): MockHost {
-  const sessions = new Map<string, { conn: Connection; transport: SseStreamTransport; observed: Transport }>();
+  const sessions = new Map<
+    string,
+    { conn: Connection; transport: SseStreamTransport; observed: Transport }
+  >();
   const base = mock.spec.http.path.replace(/\/mcp$/, '') || '';
   const ssePath = `${base}/sse`;
   const postPath = `${base}/messages`;
@@ -93,56 +96,62 @@ export function legacySseHost(mock: Mock): MockHost {
       return false;
     };
 
-  return createHttpHost(mock, mock.spec.http.port, ssePath, (app) => {
-    app.get(ssePath, async (request, reply) => {
-      reply.hijack();
-      const transport = new SseStreamTransport(reply.raw, postPath);
-      const conn = new Connection(mock, transport.sessionId);
-      const observed = conn.observe(transport, wireHook(transport));
-      const server = buildServer(conn);
-      conn.server = server;
-      mock.connections.add(conn);
-      sessions.set(transport.sessionId, { conn, transport, observed });
-      await server.connect(observed);
-      const serverClose = observed.onclose;
-      observed.onclose = () => {
-        serverClose?.();
-        mock.connections.delete(conn);
-        sessions.delete(transport.sessionId);
-      };
-    });
+  const openStream = async (res: ServerResponse) => {
+    const transport = new SseStreamTransport(res, postPath);
+    const conn = new Connection(mock, transport.sessionId);
+    const observed = conn.observe(transport, wireHook(transport));
+    const server = buildServer(conn);
+    conn.server = server;
+    mock.connections.add(conn);
+    sessions.set(transport.sessionId, { conn, transport, observed });
+    await server.connect(observed);
+    const serverClose = observed.onclose;
+    observed.onclose = () => {
+      serverClose?.();
+      mock.connections.delete(conn);
+      sessions.delete(transport.sessionId);
+    };
+  };
 
-    app.post(postPath, async (request, reply) => {
-      const sid = (request.query as Record<string, string | undefined>).sessionId;
-      const session = sid ? sessions.get(sid) : undefined;
-      if (!session) return reply.code(404).send('Session not found');
-      let message: JSONRPCMessage;
-      try {
-        message = JSON.parse(String(request.body ?? '')) as JSONRPCMessage;
-      } catch {
-        return reply.code(400).send('Invalid JSON');
-      }
-      // Admitted here (with the POST's headers) so an http-status fault can answer the POST itself.
-      const adm = session.conn.admit(message, lowerHeaders(request.raw));
-      const wire = adm?.wire;
-      if (wire?.kind === 'http-status') {
-        reply.hijack();
-        answerInstead(reply.raw, wire, adm!.record, false);
-        mock.log.touch(adm!.record);
-        return;
-      }
-      if (wire?.kind === 'malformed') {
-        adm!.record.firstByteUs = nowUs();
-        session.transport.write(`event: message\ndata: ${wire.bytes}\n\n`);
-        adm!.record.outcome = 'malformed';
-        adm!.record.completedUs = nowUs();
-        mock.log.touch(adm!.record);
-        return reply.code(202).send('Accepted');
-      }
-      // Deliver after answering 202, as SSE servers do: the answer travels on the stream.
-      void reply.code(202).send('Accepted');
-      session.observed.onmessage?.(message);
-    });
+  const post = async (req: IncomingMessage, res: ServerResponse, body: string | undefined, url: URL) => {
+    const sid = url.searchParams.get('sessionId');
+    const session = sid ? sessions.get(sid) : undefined;
+    if (!session) return text(res, 404, 'Session not found');
+    let message: JSONRPCMessage;
+    try {
+      message = JSON.parse(body ?? '') as JSONRPCMessage;
+    } catch {
+      return text(res, 400, 'Invalid JSON');
+    }
+    // Admitted here (with the POST's headers) so an http-status fault can answer the POST itself.
+    const adm = session.conn.admit(message, lowerHeaders(req));
+    const wire = adm?.wire;
+    if (wire?.kind === 'http-status') {
+      answerInstead(res, wire, adm!.record, false);
+      mock.log.touch(adm!.record);
+      return;
+    }
+    if (wire?.kind === 'malformed') {
+      adm!.record.firstByteUs = nowUs();
+      session.transport.write(`event: message\ndata: ${wire.bytes}\n\n`);
+      adm!.record.outcome = 'malformed';
+      adm!.record.completedUs = nowUs();
+      mock.log.touch(adm!.record);
+      return text(res, 202, 'Accepted');
+    }
+    // Deliver after answering 202, as SSE servers do: the answer travels on the stream.
+    text(res, 202, 'Accepted');
+    session.observed.onmessage?.(message);
+  };
+
+  return createHttpHost(mock, mock.spec.http.port, ssePath, async (req, res, body, url) => {
+    if (req.method === 'GET' && url.pathname === ssePath) return openStream(res);
+    if (req.method === 'POST' && url.pathname === postPath) return post(req, res, body, url);
+    text(res, 404, `no route ${req.method} ${url.pathname}`);
   });
 }
 
+function text(res: ServerResponse, status: number, body: string) {
+  res.writeHead(status, { 'content-type': 'text/plain' });
+  res.end(body);
+}

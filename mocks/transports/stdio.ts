@@ -13,7 +13,11 @@ import { Mock, type MockHost } from '../server/mock.js';
  * spawns an MCP server. With MCP_HARNESS_CONTROL set, the process reports its
  * call log to the harness and takes faults from it.
  */
-export async function runStdioMock(spec: ServerSpec, seed: number, controlUrl = process.env.MCP_HARNESS_CONTROL) {
+export async function runStdioMock(
+  spec: ServerSpec,
+  seed: number,
+  controlUrl = process.env.MCP_HARNESS_CONTROL,
+) {
   let flush: () => Promise<void> = async () => {};
   const exit = async (code: number) => {
     await flush().catch(() => undefined);

@@ -48,13 +48,17 @@ export function streamableHttpHost(mock: Mock): MockHost {
     return session;
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, rawBody: unknown) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, rawBody: string | undefined) => {
     let body: JSONRPCMessage | undefined;
     if (req.method === 'POST') {
       try {
-        body = JSON.parse(String(rawBody ?? '')) as JSONRPCMessage;
+        body = JSON.parse(rawBody ?? '') as JSONRPCMessage;
       } catch {
-        return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null });
+        return sendJson(res, 400, {
+          jsonrpc: '2.0',
+          error: { code: -32700, message: 'Parse error' },
+          id: null,
+        });
       }
     }
     let session: Session | undefined;
@@ -68,12 +72,17 @@ export function streamableHttpHost(mock: Mock): MockHost {
     } else if (typeof sid === 'string') {
       session = sessions.get(sid);
       if (!session) {
-        return sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
+        return sendJson(res, 404, {
+          jsonrpc: '2.0',
+          error: { code: -32001, message: 'Session not found' },
+          id: null,
+        });
       }
     } else if (req.method === 'POST' && body && isInitializeRequest(body)) {
       session = await open(true);
     } else {
-      const message = req.method === 'POST' ? 'Bad Request: Mcp-Session-Id header is required' : 'Method not allowed';
+      const message =
+        req.method === 'POST' ? 'Bad Request: Mcp-Session-Id header is required' : 'Method not allowed';
       return sendJson(res, req.method === 'POST' ? 400 : 405, {
         jsonrpc: '2.0',
         error: { code: -32000, message },
@@ -96,18 +105,10 @@ export function streamableHttpHost(mock: Mock): MockHost {
     await session.transport.handleRequest(req, res, body);
   };
 
-  return createHttpHost(mock, opts.port, opts.path, (app) => {
-    app.route({
-      method: ['GET', 'POST', 'DELETE'],
-      url: opts.path,
-      handler: async (request, reply) => {
-        reply.hijack();
-        await handle(request.raw, reply.raw, request.body).catch((e: Error) => {
-          if (!reply.raw.headersSent) sendJson(reply.raw, 500, { error: e.message });
-          else reply.raw.destroy();
-        });
-      },
-    });
+  return createHttpHost(mock, opts.port, opts.path, async (req, res, body, url) => {
+    if (url.pathname !== opts.path)
+      return sendJson(res, 404, { error: `no MCP endpoint at ${url.pathname}` });
+    await handle(req, res, body);
   });
 }
 
@@ -115,12 +116,22 @@ export function isRequest(m: JSONRPCMessage): boolean {
   return !Array.isArray(m) && 'method' in m && 'id' in m && m.id !== undefined;
 }
 
+/**
+ * Node already lower-cases header names; only multi-valued headers (set-cookie)
+ * need joining, so the common case keeps Node's own object and allocates nothing.
+ */
 export function lowerHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  const h = req.headers;
+  for (const v of Object.values(h)) {
+    if (typeof v !== 'string') {
+      return Object.fromEntries(
+        Object.entries(h)
+          .filter(([, x]) => x !== undefined)
+          .map(([k, x]) => [k, Array.isArray(x) ? x.join(', ') : (x as string)]),
+      );
+    }
   }
-  return out;
+  return h as Record<string, string>;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
