@@ -148,11 +148,18 @@ export const FleetSpecSchema = z
     servers: z.array(ServerSpecSchema).min(1),
   })
   .strict()
-  .superRefine((fleet, ctx) => {
-    duplicates(fleet.servers.map((s) => s.name)).forEach((i) =>
-      ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `duplicate server name '${fleet.servers[i]?.name}'` }),
-    );
-  });
+  .superRefine(
+    (fleet, ctx) => {
+      // Runs even when other fields failed (see `when`), so input may be malformed here.
+      const servers = Array.isArray(fleet?.servers) ? fleet.servers : [];
+      const names = servers.map((s) => (typeof s?.name === 'string' ? s.name : `\u0000${Math.random()}`));
+      duplicates(names).forEach((i) =>
+        ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `duplicate server name '${names[i]}'` }),
+      );
+    },
+    // Report duplicates together with every other problem, not only once the rest is valid.
+    { when: () => true },
+  );
 export type FleetSpec = z.output<typeof FleetSpecSchema>;
 export type FleetInput = z.input<typeof FleetSpecSchema>;
 
