@@ -3,12 +3,16 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 /** Start a benchmark server script as its own process and read the URL it prints. */
-export async function startServer(script: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startServer(
+  script: string,
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const [url] = (await Promise.race([
     once(lines, 'line'),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`${script} printed no URL within 15 s`)), 15_000)),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`${script} printed no URL within 15 s`)), 15_000),
+    ),
   ])) as [string];
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -31,7 +35,11 @@ export async function openSession(url: string): Promise<string> {
       jsonrpc: '2.0',
       id: 0,
       method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '0' } },
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'bench', version: '0' },
+      },
     }),
   });
   const sid = init.headers.get('mcp-session-id');

@@ -27,7 +27,12 @@ async function measure(url: string, sid: string): Promise<number> {
       'mcp-session-id': sid,
       'mcp-protocol-version': '2025-11-25',
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { x: 1 } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { x: 1 } },
+    }),
   });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
@@ -46,7 +51,9 @@ try {
   for (let i = 0; i < ROUNDS; i++) {
     rps.mock.push(await measure(mock.url, sessions.mock));
     rps.bare.push(await measure(bare.url, sessions.bare));
-    console.log(`round ${i + 1}: mock ${rps.mock[i]!.toFixed(0)} req/s, bare ${rps.bare[i]!.toFixed(0)} req/s`);
+    console.log(
+      `round ${i + 1}: mock ${rps.mock[i]!.toFixed(0)} req/s, bare ${rps.bare[i]!.toFixed(0)} req/s`,
+    );
   }
   const ratio = median(rps.mock) / median(rps.bare);
   console.log(`median: mock ${median(rps.mock).toFixed(0)} req/s, bare ${median(rps.bare).toFixed(0)} req/s`);

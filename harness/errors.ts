@@ -9,12 +9,21 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const ERROR_CATALOG = {
   INVALID_CONFIG: { exit: EXIT.invalidInput, hint: 'fix the listed fields and run again' },
   INVALID_ARGS: { exit: EXIT.invalidInput, hint: 'see `mcp-harness <command> --help`' },
-  FILE_NOT_FOUND: { exit: EXIT.invalidInput, hint: 'check the path (relative paths resolve from the current directory)' },
+  FILE_NOT_FOUND: {
+    exit: EXIT.invalidInput,
+    hint: 'check the path (relative paths resolve from the current directory)',
+  },
   UNKNOWN_SERVER: { exit: EXIT.invalidInput, hint: 'use a server name declared in the fleet file' },
   PORT_IN_USE: { exit: EXIT.unreachable, hint: 'choose another port or let the harness pick one (port: 0)' },
-  SUT_UNREACHABLE: { exit: EXIT.unreachable, hint: 'check that the system under test is running and the URL/command is right' },
+  SUT_UNREACHABLE: {
+    exit: EXIT.unreachable,
+    hint: 'check that the system under test is running and the URL/command is right',
+  },
   SUT_START_FAILED: { exit: EXIT.unreachable, hint: 'run the launch command by hand to see why it fails' },
-  INTERNAL: { exit: EXIT.internal, hint: 'this is a bug in mcp-harness; please report it with --verbose output' },
+  INTERNAL: {
+    exit: EXIT.internal,
+    hint: 'this is a bug in mcp-harness; please report it with --verbose output',
+  },
 } as const satisfies Record<string, { exit: ExitCode; hint: string }>;
 
 export type HarnessErrorCode = keyof typeof ERROR_CATALOG;
@@ -28,7 +37,11 @@ export interface Problem {
 export class HarnessError extends Error {
   readonly code: HarnessErrorCode;
   readonly problems: Problem[];
-  constructor(code: HarnessErrorCode, message: string, options: { problems?: Problem[]; cause?: unknown } = {}) {
+  constructor(
+    code: HarnessErrorCode,
+    message: string,
+    options: { problems?: Problem[]; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'HarnessError';
     this.code = code;

@@ -10,9 +10,13 @@ const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
 
 function newSession() {
   const server = new McpServer({ name: 'bare', version: '1.0.0' });
-  server.registerTool('echo', { description: 'echo', inputSchema: z.object({ x: z.number() }) }, async () => ({
-    content: [{ type: 'text', text: 'ok' }],
-  }));
+  server.registerTool(
+    'echo',
+    { description: 'echo', inputSchema: z.object({ x: z.number() }) },
+    async () => ({
+      content: [{ type: 'text', text: 'ok' }],
+    }),
+  );
   const transport = new NodeStreamableHTTPServerTransport({
     sessionIdGenerator: () => randomUUID(),
     enableJsonResponse: true,

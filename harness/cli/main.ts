@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EXIT, HarnessError, isHarnessError } from '../errors.js';
 import { packageRoot } from '../../mocks/server/package-root.js';
+import { EXIT, HarnessError, isHarnessError } from '../errors.js';
 import { registerMock } from './commands/mock.js';
 
 /** The CLI only parses arguments, calls the API and renders; exit codes follow DESIGN.md. */

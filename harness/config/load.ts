@@ -43,9 +43,13 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, label: s
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const problems = zodProblems(parsed.error);
-  throw new HarnessError('INVALID_CONFIG', `${label}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
-    problems,
-  });
+  throw new HarnessError(
+    'INVALID_CONFIG',
+    `${label}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    {
+      problems,
+    },
+  );
 }
 
 export async function loadFile<S extends z.ZodType>(schema: S, file: string): Promise<z.output<S>> {

@@ -27,7 +27,9 @@ export async function importConfigModule(file: string, named: string): Promise<u
     if (code === 'ERR_MODULE_NOT_FOUND' && String((cause as Error).message).includes(path)) {
       throw new HarnessError('FILE_NOT_FOUND', `cannot read ${file}`, { cause });
     }
-    throw new HarnessError('INVALID_CONFIG', `${file} failed to load: ${(cause as Error).message}`, { cause });
+    throw new HarnessError('INVALID_CONFIG', `${file} failed to load: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const value = mod.default ?? mod[named];
   if (value === undefined) {

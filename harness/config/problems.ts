@@ -44,7 +44,9 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       // zod only carries the input when asked to; without it, say what was expected.
       if (!('input' in issue)) return `expected ${issue.expected}`;
-      return issue.input === undefined ? `expected ${issue.expected} (missing)` : `expected ${issue.expected}, got ${typeOf(issue.input)}`;
+      return issue.input === undefined
+        ? `expected ${issue.expected} (missing)`
+        : `expected ${issue.expected}, got ${typeOf(issue.input)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_value':

@@ -25,7 +25,18 @@ export const CallRecordSchema = z.object({
   firstByteUs: z.number().int().optional().describe('first message sent for this request'),
   completedUs: z.number().int().optional().describe('final response sent'),
   outcome: z
-    .enum(['pending', 'result', 'isError', 'error', 'cancelled', 'hung', 'dropped', 'malformed', 'http-status', 'crashed'])
+    .enum([
+      'pending',
+      'result',
+      'isError',
+      'error',
+      'cancelled',
+      'hung',
+      'dropped',
+      'malformed',
+      'http-status',
+      'crashed',
+    ])
     .default('pending'),
   errorCode: z.number().int().optional(),
   faults: z.array(z.string()).default([]).describe('ids of faults applied to this call'),

@@ -73,7 +73,9 @@ export const ResourceSpecSchema = z
     blob: z.base64().optional().describe('base64 content'),
   })
   .strict()
-  .refine((r) => (r.text === undefined) !== (r.blob === undefined), { message: 'give exactly one of text or blob' });
+  .refine((r) => (r.text === undefined) !== (r.blob === undefined), {
+    message: 'give exactly one of text or blob',
+  });
 
 export const ResourceTemplateSpecSchema = z
   .object({
@@ -91,7 +93,15 @@ export const PromptSpecSchema = z
     title: z.string().optional(),
     description: z.string().optional(),
     arguments: z
-      .array(z.object({ name: z.string().min(1), description: z.string().optional(), required: z.boolean().optional() }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            description: z.string().optional(),
+            required: z.boolean().optional(),
+          })
+          .strict(),
+      )
       .default([]),
     messages: z
       .array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() }).strict())
@@ -104,8 +114,14 @@ export const HttpOptionsSchema = z
   .object({
     port: z.number().int().min(0).max(65535).default(0),
     path: z.string().startsWith('/').default('/mcp'),
-    stateless: z.boolean().default(false).describe('no Mcp-Session-Id; each request served by a fresh instance'),
-    response: z.enum(['sse', 'json']).default('sse').describe('how a POST is answered: an SSE stream or one JSON body'),
+    stateless: z
+      .boolean()
+      .default(false)
+      .describe('no Mcp-Session-Id; each request served by a fresh instance'),
+    response: z
+      .enum(['sse', 'json'])
+      .default('sse')
+      .describe('how a POST is answered: an SSE stream or one JSON body'),
   })
   .strict();
 
@@ -125,9 +141,13 @@ export const ServerSpecSchema = z
   })
   .strict()
   .superRefine((server, ctx) => {
-    duplicates(server.tools.map((t) => t.name)).forEach((i) =>
-      ctx.addIssue({ code: 'custom', path: ['tools', i, 'name'], message: `duplicate tool name '${server.tools[i]?.name}'` }),
-    );
+    for (const i of duplicates(server.tools.map((t) => t.name))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tools', i, 'name'],
+        message: `duplicate tool name '${server.tools[i]?.name}'`,
+      });
+    }
     server.faults.forEach((f, i) => {
       const only = transportsOf(f.type);
       if (only && !only.includes(server.transport)) {
@@ -153,9 +173,13 @@ export const FleetSpecSchema = z
       // Runs even when other fields failed (see `when`), so input may be malformed here.
       const servers = Array.isArray(fleet?.servers) ? fleet.servers : [];
       const names = servers.map((s) => (typeof s?.name === 'string' ? s.name : `\u0000${Math.random()}`));
-      duplicates(names).forEach((i) =>
-        ctx.addIssue({ code: 'custom', path: ['servers', i, 'name'], message: `duplicate server name '${names[i]}'` }),
-      );
+      for (const i of duplicates(names)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servers', i, 'name'],
+          message: `duplicate server name '${names[i]}'`,
+        });
+      }
     },
     // Report duplicates together with every other problem, not only once the rest is valid.
     { when: () => true },

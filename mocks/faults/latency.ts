@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { Rng } from './random.js';
 import { selectorShape } from './selector.js';
 import { defineFault } from './types.js';
-import type { Rng } from './random.js';
 
 const distribution = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fixed'), ms: z.number().min(0) }).strict(),

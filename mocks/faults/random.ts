@@ -1,4 +1,4 @@
-import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from 'pure-rand';
+import { type RandomGenerator, unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 
 /**
  * A seeded random source. Every fault gets its own stream, derived from the

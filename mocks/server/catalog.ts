@@ -81,7 +81,10 @@ function registerTools(server: Server, conn: Connection) {
       // The spec answers an unknown tool with a JSON-RPC error, not an isError result.
       if (!tool) throw new ProtocolError(INVALID_PARAMS, `Unknown tool: ${name}`);
       let validator = validators.get(tool);
-      if (!validator) validators.set(tool, (validator = fromJsonSchema(tool.inputSchema as never)));
+      if (!validator) {
+        validator = fromJsonSchema(tool.inputSchema as never);
+        validators.set(tool, validator);
+      }
       const checked = await validator['~standard'].validate(args);
       if (checked.issues) {
         // Since 2025-11-25 input validation failures are tool errors the model can read.
@@ -167,7 +170,7 @@ function registerResources(server: Server, conn: Connection) {
       });
       return { contents: [{ uri, ...(t.mimeType ? { mimeType: t.mimeType } : {}), text }] };
     }
-    // -32002 is the spec's "resource not found" code.
+    // Resource not found (the SDK may normalise the code on the wire; clients see an error either way).
     throw new ProtocolError(-32002, `Resource not found: ${uri}`, { uri });
   });
   server.setRequestHandler('resources/subscribe', async () => ({}));

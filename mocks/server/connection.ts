@@ -1,15 +1,15 @@
-import type { Server } from '@modelcontextprotocol/server';
 import type {
   JSONRPCMessage,
   MessageExtraInfo,
+  Server,
   Transport,
   TransportSendOptions,
 } from '@modelcontextprotocol/server';
 import { nowUs } from '../../harness/measure/clock.js';
 import type { CallRecord } from '../../harness/schema/call-log.js';
 import type { WireEffect } from '../faults/types.js';
-import type { AppliedFault } from './fault-engine.js';
 import { wireEffectOf } from './effects.js';
+import type { AppliedFault } from './fault-engine.js';
 import type { MockState } from './state.js';
 
 export interface Admission {

@@ -132,7 +132,7 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
   );
   app.post<{ Params: { name: string }; Body: CallRecord[] }>('/mocks/:name/records', async (req, reply) => {
     const m = find(req.params.name, reply);
-    if (!m || m.transport !== 'stdio') return;
+    if (m?.transport !== 'stdio') return;
     (m as StdioMockProxy).accept(req.body);
     return {};
   });

@@ -1,7 +1,7 @@
-import { HarnessError } from '../../harness/errors.js';
 import { validate } from '../../harness/config/load.js';
-import { faultDefinition, type FaultSpec, FaultSpecSchema } from '../faults/registry.js';
+import { HarnessError } from '../../harness/errors.js';
 import { deriveSeed, Rng } from '../faults/random.js';
+import { type FaultSpec, FaultSpecSchema, faultDefinition } from '../faults/registry.js';
 import { matchesCall, type Selector } from '../faults/selector.js';
 import type { CallInfo, FaultEffect, MockLifecycle } from '../faults/types.js';
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { validate } from '../../harness/config/load.js';
 import { type FleetSpec, FleetSpecSchema } from '../../harness/schema/fleet.js';
 import { buildControlApi } from './control-api.js';
-import { type MockHandle, localHandle } from './handle.js';
+import { localHandle, type MockHandle } from './handle.js';
 import { hostFor } from './hosts.js';
 import { Mock, type MockEndpoint } from './mock.js';
 import { cliCommand } from './package-root.js';

@@ -1,6 +1,6 @@
 import type { CallQuery, CallRecord } from '../../harness/schema/call-log.js';
-import type { FaultSpec } from '../faults/registry.js';
 import type { ToolSpec } from '../../harness/schema/fleet.js';
+import type { FaultSpec } from '../faults/registry.js';
 import type { TransportKind } from '../faults/types.js';
 import type { Mock, MockEndpoint } from './mock.js';
 

@@ -1,6 +1,6 @@
-import type { Mock, MockHost } from './mock.js';
 import { legacySseHost } from '../transports/legacy-sse.js';
 import { streamableHttpHost } from '../transports/streamable-http.js';
+import type { Mock, MockHost } from './mock.js';
 
 /** Which host serves a mock in this process, by transport. stdio mocks run as child processes instead. */
 export function hostFor(mock: Mock): MockHost {

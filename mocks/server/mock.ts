@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { HarnessError } from '../../harness/errors.js';
 import { validate } from '../../harness/config/load.js';
+import { HarnessError } from '../../harness/errors.js';
 import type { CallRecord } from '../../harness/schema/call-log.js';
 import { type ServerSpec, type ToolSpec, ToolSpecSchema } from '../../harness/schema/fleet.js';
 import type { MockLifecycle, TransportKind } from '../faults/types.js';

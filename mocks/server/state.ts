@@ -1,8 +1,8 @@
-import type { ServerSpec, ToolSpec } from '../../harness/schema/fleet.js';
 import type { CallRecord } from '../../harness/schema/call-log.js';
+import type { ServerSpec, ToolSpec } from '../../harness/schema/fleet.js';
+import type { TransportKind } from '../faults/types.js';
 import type { CallLog } from './call-log.js';
 import type { FaultEngine } from './fault-engine.js';
-import type { TransportKind } from '../faults/types.js';
 
 /** What every connection of one mock shares: its catalogue, faults, call log and lifecycle. */
 export interface MockState {

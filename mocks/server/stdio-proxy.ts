@@ -1,5 +1,5 @@
-import { HarnessError } from '../../harness/errors.js';
 import { validate } from '../../harness/config/load.js';
+import { HarnessError } from '../../harness/errors.js';
 import type { CallQuery, CallRecord } from '../../harness/schema/call-log.js';
 import { type ServerSpec, type ToolSpec, ToolSpecSchema } from '../../harness/schema/fleet.js';
 import { type FaultSpec, FaultSpecSchema } from '../faults/registry.js';

@@ -18,8 +18,8 @@ export function shapeResponse(
   record: CallRecord,
   onDone: () => void,
 ): void {
-  if (wire.kind === 'drop') return dropAfter(res, wire.afterBytes, record, onDone);
-  if (wire.kind === 'slow') return dribble(res, wire.chunkBytes, wire.intervalMs);
+  if (wire.kind === 'drop') dropAfter(res, wire.afterBytes, record, onDone);
+  else if (wire.kind === 'slow') dribble(res, wire.chunkBytes, wire.intervalMs);
 }
 
 function dropAfter(res: ServerResponse, afterBytes: number, record: CallRecord, onDone: () => void) {

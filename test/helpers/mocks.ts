@@ -1,22 +1,36 @@
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { type Fleet, createFleet } from '../../mocks/server/fleet.js';
 import type { FleetInput } from '../../harness/schema/fleet.js';
+import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
 
 /** Start a fleet for a test; remember to `await fleet.stop()` (use the returned `stop`). */
-export async function startFleet(input: FleetInput, options: Parameters<typeof createFleet>[1] = {}): Promise<Fleet> {
+export async function startFleet(
+  input: FleetInput,
+  options: Parameters<typeof createFleet>[1] = {},
+): Promise<Fleet> {
   const fleet = createFleet(input, options);
   await fleet.start();
   return fleet;
 }
 
 /** A real SDK client connected to one mock of a running fleet, over the mock's own transport. */
-export async function connectTo(fleet: Fleet, name: string, headers?: Record<string, string>): Promise<Client> {
+export async function connectTo(
+  fleet: Fleet,
+  name: string,
+  headers?: Record<string, string>,
+): Promise<Client> {
   const client = new Client({ name: 'mcp-harness-test', version: '0.0.0' });
   const entry = fleet.mcpServers().mcpServers[name];
   if (!entry) throw new Error(`no mock ${name}`);
   if ('command' in entry) {
-    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...process.env, ...entry.env } as Record<string, string>, stderr: 'pipe' }));
+    await client.connect(
+      new StdioClientTransport({
+        command: entry.command,
+        args: entry.args,
+        env: { ...process.env, ...entry.env } as Record<string, string>,
+        stderr: 'pipe',
+      }),
+    );
   } else if (entry.type === 'sse') {
     await client.connect(new SSEClientTransport(new URL(entry.url), { requestInit: { headers } }));
   } else {
@@ -46,7 +60,8 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5_000,
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${last}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { createFleet } from '../../../mocks/server/fleet.js';
+import { runStdioMock } from '../../../mocks/transports/stdio.js';
 import { loadFleet } from '../../config/fleet-file.js';
 import { HarnessError } from '../../errors.js';
-import { runStdioMock } from '../../../mocks/transports/stdio.js';
-import { createFleet } from '../../../mocks/server/fleet.js';
 
 interface MockOptions {
   fleet: string;
@@ -20,14 +20,21 @@ export function registerMock(program: Command): void {
     .option('--server <name...>', 'only these servers (default: all)')
     .option('--stdio', 'serve the one --server over this process stdin/stdout (what a SUT spawns)')
     .option('--control-port <port>', 'port of the control API (default: any free port)', Number)
-    .option('--mcp-servers <file>', 'where to write the mcpServers JSON describing the fleet', '.mcp-harness/mcpServers.json')
+    .option(
+      '--mcp-servers <file>',
+      'where to write the mcpServers JSON describing the fleet',
+      '.mcp-harness/mcpServers.json',
+    )
     .action(async (opts: MockOptions) => {
       const spec = await loadFleet(opts.fleet);
       const names = opts.server ?? [];
       const unknown = names.filter((n) => !spec.servers.some((s) => s.name === n));
       if (unknown.length) {
         throw new HarnessError('UNKNOWN_SERVER', `no server named ${unknown.join(', ')} in ${opts.fleet}`, {
-          problems: unknown.map((n) => ({ path: '--server', message: `'${n}' is not one of ${spec.servers.map((s) => s.name).join(', ')}` })),
+          problems: unknown.map((n) => ({
+            path: '--server',
+            message: `'${n}' is not one of ${spec.servers.map((s) => s.name).join(', ')}`,
+          })),
         });
       }
       if (opts.stdio) {
@@ -42,7 +49,11 @@ export function registerMock(program: Command): void {
     });
 }
 
-async function runStandalone(spec: Awaited<ReturnType<typeof loadFleet>>, opts: MockOptions, names: string[]) {
+async function runStandalone(
+  spec: Awaited<ReturnType<typeof loadFleet>>,
+  opts: MockOptions,
+  names: string[],
+) {
   const fleet = createFleet(spec, {
     only: names.length ? names : undefined,
     controlPort: opts.controlPort,
