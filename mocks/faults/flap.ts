@@ -28,11 +28,13 @@ export const flap = defineFault({
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let downs = 0;
+    let transition: Promise<void> = Promise.resolve();
     const phase = (down: boolean) => {
       if (stopped) return;
       if (down && p.cycles !== undefined && downs >= p.cycles) return;
       if (down) downs++;
-      void (down ? mock.goDown() : mock.goUp()).finally(() => {
+      transition = down ? mock.goDown() : mock.goUp();
+      void transition.finally(() => {
         if (stopped) return;
         timer = setTimeout(() => phase(!down), down ? p.downMs : p.upMs);
         timer.unref?.();
@@ -42,7 +44,10 @@ export const flap = defineFault({
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      void mock.goUp();
+      // A down phase may still be closing the listener (goUp would be a no-op until it has):
+      // come back up once it is done, unless the mock is being stopped or killed meanwhile.
+      const bringUp = () => (mock.stopSignal.aborted ? undefined : mock.goUp());
+      void transition.then(bringUp, bringUp);
     };
   },
 });

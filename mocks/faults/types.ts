@@ -38,6 +38,8 @@ export interface CallInfo {
 /** The handle a lifecycle fault (flap) gets on its mock. */
 export interface MockLifecycle {
   readonly name: string;
+  /** Aborted when the mock stops or is killed. */
+  readonly stopSignal: AbortSignal;
   goDown(): Promise<void>;
   goUp(): Promise<void>;
 }

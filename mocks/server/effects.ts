@@ -58,8 +58,16 @@ export function sleep(ms: number, ...signals: AbortSignal[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const aborted = signals.find((s) => s.aborted);
     if (aborted) return reject(abortError());
-    const timer = setTimeout(done, ms);
+    // Node timers count whole milliseconds of the loop clock and can fire up to
+    // ~1 ms early by performance.now(): re-arm for the rest so the full delay is served.
+    const until = performance.now() + ms;
+    let timer = setTimeout(done, ms);
     function done() {
+      const left = until - performance.now();
+      if (left > 0) {
+        timer = setTimeout(done, left);
+        return;
+      }
       for (const s of signals) s.removeEventListener('abort', onAbort);
       resolve();
     }
