@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { HistogramSummarySchema, LatencyHistogram } from './histogram.js';
+import type { HistogramSummary } from '../schema/histogram.js';
+import { LatencyHistogram } from './histogram.js';
 
 export type Tags = Record<string, string>;
 
@@ -8,15 +8,6 @@ export interface HistogramEntry {
   tags: Tags;
   histogram: LatencyHistogram;
 }
-
-/** A histogram as it travels in a JSON report: readable summary plus the mergeable HDR encoding. */
-export const EncodedHistogramSchema = z.object({
-  metric: z.string(),
-  tags: z.record(z.string(), z.string()),
-  summary: HistogramSummarySchema,
-  hdr: z.string(),
-});
-export type EncodedHistogram = z.infer<typeof EncodedHistogramSchema>;
 
 /** Sorted `k=v` pairs joined by commas: equal tag sets give equal keys whatever their insertion order. */
 export function tagKey(tags: Tags): string {
@@ -68,17 +59,17 @@ export class HistogramSet {
   }
 
   /** Every entry with its summary and HDR encoding, for the JSON report. */
-  encode(): EncodedHistogram[] {
+  encode(): HistogramSummary[] {
     return this.entries().map((e) => ({
       metric: e.metric,
       tags: { ...e.tags },
-      summary: e.histogram.summary(),
+      ...e.histogram.summary(),
       hdr: e.histogram.encode(),
     }));
   }
 
   /** Merge encoded entries (one report shard) into this set. */
-  mergeEncoded(encoded: readonly EncodedHistogram[]): this {
+  mergeEncoded(encoded: readonly HistogramSummary[]): this {
     for (const e of encoded) this.get(e.metric, e.tags).histogram.merge(LatencyHistogram.decode(e.hdr));
     return this;
   }

@@ -1,19 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import { z } from 'zod';
-
-/** Percentile summary of a latency histogram; every value is integer microseconds. */
-export const HistogramSummarySchema = z.object({
-  count: z.number().int().nonnegative(),
-  min: z.number().nonnegative(),
-  max: z.number().nonnegative(),
-  mean: z.number().nonnegative(),
-  p50: z.number().nonnegative(),
-  p90: z.number().nonnegative(),
-  p95: z.number().nonnegative(),
-  p99: z.number().nonnegative(),
-  p999: z.number().nonnegative(),
-});
-export type HistogramSummary = z.infer<typeof HistogramSummarySchema>;
+import type { LatencySummary } from '../schema/histogram.js';
 
 /** One hour in µs: the initial range; auto-resize takes anything longer. */
 const ONE_HOUR_US = 3_600_000_000;
@@ -86,7 +72,7 @@ export class LatencyHistogram {
     return this.count === 0 ? 0 : this.h.getValueAtPercentile(p);
   }
 
-  summary(): HistogramSummary {
+  summary(): LatencySummary {
     return {
       count: this.count,
       min: this.min,

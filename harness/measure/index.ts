@@ -19,10 +19,14 @@ export {
 } from '../schema/threshold.js';
 export { nowUs, sinceUs } from './clock.js';
 export { formatCount, formatDuration, formatRate } from './format.js';
-export { type HistogramSummary, HistogramSummarySchema, LatencyHistogram } from './histogram.js';
 export {
-  type EncodedHistogram,
-  EncodedHistogramSchema,
+  type HistogramSummary,
+  HistogramSummarySchema,
+  type LatencySummary,
+  LatencySummarySchema,
+} from '../schema/histogram.js';
+export { LatencyHistogram } from './histogram.js';
+export {
   type HistogramEntry,
   HistogramSet,
   type Tags,

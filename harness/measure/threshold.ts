@@ -9,7 +9,8 @@ import {
   type ThresholdOp,
 } from '../schema/threshold.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
-import { type HistogramSummary, LatencyHistogram } from './histogram.js';
+import type { LatencySummary } from '../schema/histogram.js';
+import { LatencyHistogram } from './histogram.js';
 import type { HistogramSet } from './histogram-set.js';
 
 /** A k6 Rate metric: `passes` counts non-zero (true) samples, `fails` zero ones; rate = passes / total. */
@@ -20,7 +21,7 @@ export const RateDataSchema = z.object({
 export type RateData = z.infer<typeof RateDataSchema>;
 
 /** What a threshold is evaluated against: a histogram (or its summary), a rate, or a counter's count. */
-export type ThresholdData = LatencyHistogram | HistogramSummary | RateData | number;
+export type ThresholdData = LatencyHistogram | LatencySummary | RateData | number;
 
 export const ThresholdResultSchema = z.object({
   selector: z.string(),
@@ -44,8 +45,8 @@ const COMPARE: Record<ThresholdOp, (a: number, b: number) => boolean> = {
   '!=': (a, b) => a !== b,
 };
 
-/** The percentiles a HistogramSummary carries, for p(N) against a summary from a JSON report. */
-const SUMMARY_PERCENTILES: Record<string, keyof HistogramSummary> = {
+/** The percentiles a LatencySummary carries, for p(N) against a summary from a JSON report. */
+const SUMMARY_PERCENTILES: Record<string, keyof LatencySummary> = {
   '50': 'p50',
   '90': 'p90',
   '95': 'p95',

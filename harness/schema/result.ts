@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HistogramSummarySchema } from './histogram.js';
 
 /**
  * Results are data. Every verdict the harness reaches — a conformance check,
@@ -58,23 +59,7 @@ export const ThresholdResultSchema = z
   .strict();
 export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;
 
-export const HistogramSummarySchema = z
-  .object({
-    metric: z.string(),
-    tags: z.record(z.string(), z.string()),
-    count: Count,
-    min: Us,
-    max: Us,
-    mean: z.number().nonnegative().describe('µs; the only value that may be fractional'),
-    p50: Us,
-    p90: Us,
-    p95: Us,
-    p99: Us,
-    p999: Us,
-    hdr: z.base64().describe('compressed base64 HDR histogram, so shards can be merged'),
-  })
-  .strict();
-export type HistogramSummary = z.infer<typeof HistogramSummarySchema>;
+export { type HistogramSummary, HistogramSummarySchema } from './histogram.js';
 
 export const StepKindSchema = z.enum(['call', 'parallel', 'fault', 'wait', 'restart', 'kill', 'repeat']);
 export type StepKind = z.infer<typeof StepKindSchema>;

@@ -1,5 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/client';
+import { ORIGIN_TAG_RE } from '../schema/origin.js';
 import type { NamingSpec } from '../schema/target.js';
+
+export { ORIGIN_TAG_RE, originTag } from '../schema/origin.js';
 
 /**
  * Scenarios name tools logically, `server.tool` (server: no dots; the tool may
@@ -7,13 +10,6 @@ import type { NamingSpec } from '../schema/target.js';
  * (`weather__forecast`) or renames them. The tool map maps both ways and reports
  * every mismatch as a problem: it never guesses silently.
  */
-
-/** The origin tag every mock puts in each tool description: `[origin:SERVER/TOOL]`. */
-export const ORIGIN_TAG_RE = /\[origin:([A-Za-z0-9_-]+)\/([A-Za-z0-9_.-]+)\]/;
-
-export function originTag(server: string, tool: string): string {
-  return `[origin:${server}/${tool}]`;
-}
 
 /** Every origin tag in a text (a gateway that merges tools may carry several). */
 export function originTagsIn(text: string | undefined): Array<{ server: string; tool: string }> {

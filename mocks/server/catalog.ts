@@ -10,7 +10,7 @@ import type { ToolSpec } from '../../harness/schema/fleet.js';
 import type { ToolResultLike } from '../faults/types.js';
 import type { Connection } from './connection.js';
 import { runWithEffects, sleep } from './effects.js';
-import { withOriginTag } from './origin.js';
+import { withOriginTag } from '../../harness/schema/origin.js';
 import { paginate } from './paginate.js';
 import { renderArgs, renderDeep } from './template.js';
 

@@ -194,6 +194,6 @@ describe('HistogramSet', () => {
       [{ step: 'a' }, 2],
       [{ step: 'b' }, 1],
     ]);
-    expect(shard1.encode()[0]!.summary.p50).toBe(100);
+    expect(shard1.encode()[0]!.p50).toBe(100);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../../harness/errors.js';
 import { formatCount, formatDuration, formatRate } from '../../../harness/measure/format.js';
-import { type HistogramSummary, LatencyHistogram } from '../../../harness/measure/histogram.js';
+import { LatencyHistogram } from '../../../harness/measure/histogram.js';
+import type { LatencySummary as HistogramSummary } from '../../../harness/schema/histogram.js';
 import { HistogramSet } from '../../../harness/measure/histogram-set.js';
 import {
   compileThresholds,
