@@ -2,7 +2,6 @@
 
 export { createFleet, type Fleet, type FleetOptions, type McpServerEntry } from '../mocks/server/fleet.js';
 export type { MockHandle } from '../mocks/server/handle.js';
-export { ORIGIN_TAG_RE, originTag } from './schema/origin.js';
 export { loadFleet } from './config/fleet-file.js';
 export { ERROR_CATALOG, EXIT, HarnessError, isHarnessError, type Problem } from './errors.js';
 export { nowUs } from './measure/clock.js';
@@ -18,3 +17,4 @@ export {
   type ToolSpec,
   ToolSpecSchema,
 } from './schema/fleet.js';
+export { ORIGIN_TAG_RE, originTag } from './schema/origin.js';

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../../mocks/server/package-root.js';
 import { EXIT, HarnessError, isHarnessError } from '../errors.js';
 import { registerMock } from './commands/mock.js';
+import { registerRun } from './commands/run.js';
 
 /** The CLI only parses arguments, calls the API and renders; exit codes follow DESIGN.md. */
 export async function main(argv: string[]): Promise<number> {
@@ -12,10 +13,14 @@ export async function main(argv: string[]): Promise<number> {
     .version(version)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let exitCode: number = EXIT.ok;
   registerMock(program);
+  registerRun(program, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.ok; // --help, --version

@@ -1,5 +1,11 @@
 // The measurement layer's public surface: samples in, histograms / metrics / spans / threshold verdicts out.
 
+export {
+  type HistogramSummary,
+  HistogramSummarySchema,
+  type LatencySummary,
+  LatencySummarySchema,
+} from '../schema/histogram.js';
 export { SAMPLE_METRICS, type Sample, SampleSchema } from '../schema/sample.js';
 export {
   AGGREGATIONS,
@@ -19,12 +25,6 @@ export {
 } from '../schema/threshold.js';
 export { nowUs, sinceUs } from './clock.js';
 export { formatCount, formatDuration, formatRate } from './format.js';
-export {
-  type HistogramSummary,
-  HistogramSummarySchema,
-  type LatencySummary,
-  LatencySummarySchema,
-} from '../schema/histogram.js';
 export { LatencyHistogram } from './histogram.js';
 export {
   type HistogramEntry,
@@ -54,6 +54,7 @@ export {
   type PromSink,
   type PromSinkOptions,
 } from './prom.js';
+export { RateSet } from './rate-set.js';
 export { createSinks, type Sinks, type SinksOptions } from './sinks.js';
 export {
   compileThresholds,

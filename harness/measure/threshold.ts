@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HarnessError, type Problem } from '../errors.js';
+import type { LatencySummary } from '../schema/histogram.js';
 import {
   DURATION_AGGREGATIONS,
   type MetricKind,
@@ -9,7 +10,6 @@ import {
   type ThresholdOp,
 } from '../schema/threshold.js';
 import { formatCount, formatDuration, formatRate } from './format.js';
-import type { LatencySummary } from '../schema/histogram.js';
 import { LatencyHistogram } from './histogram.js';
 import type { HistogramSet } from './histogram-set.js';
 

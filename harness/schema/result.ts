@@ -82,7 +82,10 @@ export const StepResultSchema = z
       .int()
       .optional()
       .describe('end-to-end minus downstream; may be < 0 with clock skew'),
-    attribution: z.enum(['traceparent', 'argument', 'none']).optional(),
+    attribution: z
+      .enum(['traceparent', 'argument', 'match', 'window', 'none'])
+      .optional()
+      .describe('how the downstream calls were matched to this step (harness/runner/attribution.ts)'),
     expectations: z.array(ExpectationResultSchema),
   })
   .strict();
@@ -102,6 +105,15 @@ export const ScenarioResultSchema = z
     steps: z.array(StepResultSchema),
     thresholds: z.array(ThresholdResultSchema),
     histograms: z.array(HistogramSummarySchema),
+    baselineUs: z
+      .record(z.string(), Us)
+      .optional()
+      .describe("the harness's own client+transport cost per transport, subtracted from overhead"),
+    error: z
+      .object({ code: z.string(), message: z.string() })
+      .strict()
+      .optional()
+      .describe('why the scenario could not run (e.g. the SUT could not be reached)'),
     propagation: z
       .object({
         traceContext: z.boolean().nullable().describe('null: not measured'),

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { HarnessError } from '../../errors.js';
+import { appendStepSummary, renderMarkdown } from '../../report/markdown.js';
+import { REPORTER_NAMES } from '../../report/registry.js';
+import { runScenarios } from '../../runner/run.js';
+import { parseDurationMs } from '../../schema/duration.js';
+
+interface RunOptions {
+  target?: string;
+  reportDir: string;
+  format: string[];
+  timeout?: string;
+  progress: boolean;
+}
+
+export function registerRun(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run scenario scripts against a target (default: a mesh over the scenario fleet)')
+    .argument('<scenario...>', 'scenario files (YAML, JSON, or TS/JS modules exporting defineScenario)')
+    .option('--target <file>', "target file; overrides each scenario's own target")
+    .option('--report-dir <dir>', 'where json/junit/md reports are written', 'mcp-harness-report')
+    .option(
+      '--format <formats...>',
+      `report formats, comma or space separated: ${REPORTER_NAMES.join(', ')}`,
+      ['console'],
+    )
+    .option('--timeout <duration>', 'default step deadline, e.g. 5s (steps with their own timeout keep it)')
+    .option('--no-progress', 'no live progress on stderr')
+    .action(async (scenarios: string[], opts: RunOptions) => {
+      const stepTimeoutMs =
+        opts.timeout === undefined ? undefined : (parseDurationMs(opts.timeout) ?? Number.NaN);
+      if (stepTimeoutMs !== undefined && !(stepTimeoutMs > 0)) {
+        throw new HarnessError(
+          'INVALID_ARGS',
+          `--timeout: expected a duration such as 5s or 500ms, got '${opts.timeout}'`,
+          {
+            problems: [
+              {
+                path: '--timeout',
+                message: `expected a duration such as 5s or 500ms, got '${opts.timeout}'`,
+              },
+            ],
+          },
+        );
+      }
+      const controller = new AbortController();
+      const abort = () => controller.abort(new Error('interrupted'));
+      process.once('SIGINT', abort);
+      process.once('SIGTERM', abort);
+      try {
+        const { report, files } = await runScenarios(scenarios, {
+          target: opts.target,
+          stepTimeoutMs,
+          reportDir: opts.reportDir,
+          formats: opts.format,
+          stream: process.stdout,
+          progress: opts.progress,
+          signal: controller.signal,
+        });
+        for (const f of files) process.stderr.write(`report written: ${f}\n`);
+        await appendStepSummary(renderMarkdown(report));
+        setExit(report.exitCode);
+      } finally {
+        process.off('SIGINT', abort);
+        process.off('SIGTERM', abort);
+      }
+    });
+}

@@ -1,0 +1,139 @@
+import { nowUs } from '../measure/clock.js';
+import { injectTraceparent } from '../measure/trace-context.js';
+import type { StepResult } from '../schema/result.js';
+import { SAMPLE_METRICS } from '../schema/sample.js';
+import { ToolNotMappedError } from '../target/target.js';
+import type { ExecContext, StepScope } from './context.js';
+import { DeadlineError, deadlineSignal } from './deadline.js';
+import { evaluateExpectations } from './expect.js';
+import { type CallOutcome, clip, describeOutcome, fromError, fromResult, stepValue } from './outcome.js';
+import type { PlannedCall } from './plan-types.js';
+import { renderReferences } from './references.js';
+
+/** The argument key carrying the correlation value when attribution is `argument`. */
+export const CORRELATION_ARG = '_mcp_harness_call';
+
+/**
+ * Run one call step: render its arguments, route the logical tool, send it
+ * with a client span's traceparent in `_meta`, bound it by the step deadline,
+ * then record the sample and evaluate expectations. Never throws: every
+ * failure is a step result with a reason.
+ */
+export async function executeCall(
+  step: PlannedCall,
+  ctx: ExecContext,
+  scope: StepScope,
+): Promise<StepResult> {
+  const name = step.name + scope.suffix;
+  const base = { name, kind: 'call' as const, tool: step.tool };
+  let args: Record<string, unknown>;
+  try {
+    args = renderReferences(step.args, {
+      steps: ctx.values,
+      vars: ctx.plan.vars,
+      iteration: scope.iteration,
+      run: { id: ctx.runId },
+    });
+  } catch (e) {
+    return finish(ctx, {
+      ...base,
+      status: 'skip',
+      durationUs: 0,
+      reason: `arguments: ${(e as Error).message}`,
+      expectations: [],
+    });
+  }
+  const route = ctx.target.route(step.tool);
+  if (!route) {
+    const err = new ToolNotMappedError(
+      step.tool,
+      ctx.target.toolMap.problems.filter((p) => p.logical === step.tool),
+    );
+    return finish(ctx, { ...base, status: 'fail', durationUs: 0, reason: err.message, expectations: [] });
+  }
+  const correlationId =
+    ctx.plan.attribution === 'argument' ? `${ctx.runId}-${ctx.calls.length + 1}` : undefined;
+  if (correlationId) args = { ...args, [CORRELATION_ARG]: correlationId };
+
+  const span = ctx.tracing.startClientSpan({
+    method: 'tools/call',
+    toolName: route.name,
+    transport: ctx.target.connections.get(route.client)?.endpoint.transport,
+    sessionId: sessionOf(ctx, route.client),
+  });
+  const meta = injectTraceparent({}, span)._meta;
+  const deadline = deadlineSignal(scope.signal, step.timeoutMs, `${step.tool}`);
+  const t0 = nowUs();
+  let o: CallOutcome;
+  try {
+    const result = await ctx.target.callTool(step.tool, args, {
+      meta,
+      signal: deadline.signal,
+      // Our deadline should win; the SDK's own timeout is only a backstop.
+      timeoutMs: step.timeoutMs + 1_000,
+    });
+    o = fromResult(result as Record<string, unknown>);
+    ctx.tracing.endSpan(span, { result });
+  } catch (e) {
+    const reason = deadline.signal.aborted ? deadline.signal.reason : e;
+    o = reason instanceof DeadlineError ? { outcome: 'timeout', message: reason.message } : fromError(reason);
+    ctx.tracing.endSpan(span, { error: reason });
+  } finally {
+    deadline.done();
+  }
+  const t1 = nowUs();
+  const durationUs = t1 - t0;
+  const traceId = span.spanContext().traceId;
+
+  ctx.values.set(step.name, stepValue(o));
+  ctx.sinks.record({
+    metric: SAMPLE_METRICS.stepDuration,
+    value: durationUs,
+    t: t1,
+    traceId,
+    tags: {
+      scenario: ctx.plan.name,
+      step: step.name,
+      tool: step.tool,
+      target: ctx.plan.targetName,
+      pattern: ctx.plan.target.pattern,
+      outcome: o.outcome,
+    },
+  });
+  const expectations = evaluateExpectations(name, step.tool, step.expect, o, durationUs);
+  const failed = expectations.some((e) => e.status === 'fail');
+  const result: StepResult = {
+    ...base,
+    status: failed ? 'fail' : 'pass',
+    durationUs,
+    outcome: o.outcome,
+    ...(failed || o.outcome !== 'ok' ? { reason: clip(describeOutcome(o), 400) } : {}),
+    expectations,
+  };
+  ctx.calls.push({
+    result,
+    step: step.name,
+    tool: step.tool,
+    exposed: route.name,
+    args,
+    traceId,
+    correlationId,
+    t0,
+    t1,
+    outcome: o.outcome,
+    concurrent: scope.concurrent,
+    servedBy: step.expect.servedBy,
+  });
+  return finish(ctx, result);
+}
+
+function finish(ctx: ExecContext, result: StepResult): StepResult {
+  ctx.results.push(result);
+  ctx.onStep?.(result);
+  return result;
+}
+
+function sessionOf(ctx: ExecContext, client: string): string | undefined {
+  const transport = ctx.target.connections.get(client)?.transport as { sessionId?: string } | undefined;
+  return transport?.sessionId;
+}

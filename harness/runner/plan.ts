@@ -1,0 +1,260 @@
+import { basename, dirname, extname, resolve } from 'node:path';
+import { readDataFile } from '../config/load.js';
+import { importConfigModule, isModuleFile } from '../config/modules.js';
+import { formatPath, zodProblems } from '../config/problems.js';
+import { HarnessError, type Problem } from '../errors.js';
+import { compileThresholds } from '../measure/threshold.js';
+import { type FleetSpec, FleetSpecSchema } from '../schema/fleet.js';
+import { type ScenarioSpec, ScenarioSpecSchema, type Step, stepAction } from '../schema/scenario.js';
+import { type TargetSpec, TargetSpecSchema } from '../schema/target.js';
+import { SCENARIO_METRICS } from './metrics.js';
+import { checkStepReferences } from './plan-refs.js';
+import type { Plan, PlannedStep } from './plan-types.js';
+
+/**
+ * Scenario → plan. Loads the scenario (YAML, JSON or a TS/JS module), its
+ * fleet and target (inline, or files relative to the scenario), and checks
+ * everything at once: schema, fleet, target, thresholds, step names, argument
+ * references, servers named by steps. Every problem is one entry with its
+ * path; any problem throws INVALID_CONFIG (exit 2) before anything starts.
+ */
+
+export interface PlanOptions {
+  /** Overrides the scenario's target (the CLI's --target): a file path or a spec. */
+  target?: string | TargetSpec;
+  /** Relative paths in an inline scenario resolve from here (default: cwd). */
+  baseDir?: string;
+  /** Overrides the scenario's stepTimeout (the CLI's --timeout); steps with their own timeout keep it. */
+  stepTimeoutMs?: number;
+}
+
+/** The target a scenario without one runs against: the harness as host over its fleet. */
+export const DEFAULT_TARGET = { pattern: 'mesh', fromFleet: true } as const;
+
+export async function planScenario(source: string | object, options: PlanOptions = {}): Promise<Plan> {
+  const file = typeof source === 'string' ? resolve(source) : undefined;
+  const raw = file ? await readScenario(file) : source;
+  const label = file ?? 'scenario';
+  const baseDir = file ? dirname(file) : resolve(options.baseDir ?? '.');
+  const problems: Problem[] = [];
+
+  const parsed = ScenarioSpecSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...zodProblems(parsed.error));
+  const spec = parsed.success ? parsed.data : undefined;
+  const rawObj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+
+  const fleet = await loadPart(rawObj.fleet, 'fleet', baseDir, FleetSpecSchema, problems);
+  const targetSource = options.target ?? (rawObj.target as string | object | undefined) ?? DEFAULT_TARGET;
+  const targetPath = options.target !== undefined ? '--target' : 'target';
+  const target = await loadPart(targetSource, targetPath, baseDir, TargetSpecSchema, problems);
+
+  if (target?.pattern === 'mesh' && target.fromFleet && rawObj.fleet === undefined) {
+    problems.push({
+      path: rawObj.target === undefined && options.target === undefined ? 'fleet' : `${targetPath}.fromFleet`,
+      message:
+        'a mesh over the fleet needs a fleet: give fleet (a file or inline), or a target with endpoints',
+    });
+  }
+
+  let thresholds: Plan['thresholds'] = [];
+  let steps: PlannedStep[] = [];
+  if (spec) {
+    try {
+      thresholds = compileThresholds(spec.thresholds, SCENARIO_METRICS);
+    } catch (e) {
+      problems.push(...((e as HarnessError).problems ?? []));
+    }
+    problems.push(...unknownMetrics(spec));
+    steps = planSteps(spec.steps, 'steps', options.stepTimeoutMs ?? spec.stepTimeout, new Map());
+    problems.push(...duplicateNames(steps));
+    problems.push(...checkStepReferences(steps, spec.vars));
+    if (fleet || rawObj.fleet === undefined) problems.push(...unknownServers(steps, fleet));
+  }
+
+  if (problems.length > 0 || !spec || !target) {
+    throw new HarnessError(
+      'INVALID_CONFIG',
+      `${label}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      {
+        problems,
+      },
+    );
+  }
+  const name = spec.name ?? (file ? basename(file, extname(file)) : 'scenario');
+  return {
+    name,
+    description: spec.description,
+    file,
+    fleet,
+    fleetFile: typeof rawObj.fleet === 'string' ? resolve(baseDir, rawObj.fleet) : undefined,
+    target,
+    targetName: target.name ?? targetLabel(targetSource, target),
+    steps,
+    thresholds,
+    vars: spec.vars,
+    stepTimeoutMs: options.stepTimeoutMs ?? spec.stepTimeout,
+    attribution: spec.attribution,
+    calibrate: spec.calibrate,
+    tools: [...new Set(callSteps(steps).map((c) => c.tool))],
+  };
+}
+
+async function readScenario(file: string): Promise<unknown> {
+  return isModuleFile(file) ? importConfigModule(file, 'scenario') : readDataFile(file);
+}
+
+/** Load a fleet or target given inline or as a file; its problems get the `at` prefix. */
+async function loadPart<T>(
+  value: unknown,
+  at: string,
+  baseDir: string,
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
+  },
+  problems: Problem[],
+): Promise<T | undefined> {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) return undefined; // schema reports it
+  let data: unknown = value;
+  if (typeof value === 'string') {
+    const path = resolve(baseDir, value);
+    try {
+      data = isModuleFile(path) ? await importConfigModule(path, at) : await readDataFile(path);
+    } catch (e) {
+      if (!(e instanceof HarnessError)) throw e;
+      const inner = e.problems ?? [];
+      if (inner.length === 0) problems.push({ path: at, message: `${e.message} (${path})` });
+      for (const p of inner)
+        problems.push({ path: joinPath(at, p.path), message: `${p.message} (in ${value})` });
+      return undefined;
+    }
+  }
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const suffix = typeof value === 'string' ? ` (in ${value})` : '';
+  for (const p of zodProblems(parsed.error))
+    problems.push({ path: joinPath(at, p.path), message: p.message + suffix });
+  return undefined;
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (!path) return prefix;
+  return path.startsWith('[') || path.startsWith('line ')
+    ? `${prefix}${path.startsWith('[') ? '' : ' '}${path}`
+    : `${prefix}.${path}`;
+}
+
+/** Give every step a name and a deadline. Default names: the tool (or action), `#2`… on repeats. */
+function planSteps(
+  steps: Step[],
+  at: string,
+  defaultTimeout: number,
+  seen: Map<string, number>,
+): PlannedStep[] {
+  return steps.map((step, i) => {
+    const path = `${at}[${i}]`;
+    const action = stepAction(step) as NonNullable<ReturnType<typeof stepAction>>;
+    const name = step.name ?? defaultName(step, action, seen);
+    const timeoutMs = step.timeout ?? defaultTimeout;
+    const base = { name, path, timeoutMs };
+    if ('call' in step)
+      return {
+        ...base,
+        kind: 'call',
+        tool: step.call,
+        args: step.args ?? {},
+        expect: step.expect ?? { outcome: 'ok' },
+      };
+    if ('parallel' in step)
+      return {
+        ...base,
+        kind: 'parallel',
+        steps: planSteps(step.parallel, `${path}.parallel`, defaultTimeout, seen),
+      };
+    if ('fault' in step) return { ...base, kind: 'fault', fault: step.fault };
+    if ('restart' in step) return { ...base, kind: 'restart', server: step.restart };
+    if ('kill' in step) return { ...base, kind: 'kill', server: step.kill };
+    if ('wait' in step)
+      return { ...base, kind: 'wait', ms: step.wait, timeoutMs: Math.max(timeoutMs, step.wait + 1000) };
+    return {
+      ...base,
+      kind: 'repeat',
+      times: step.repeat,
+      steps: planSteps(step.steps, `${path}.steps`, defaultTimeout, seen),
+    };
+  });
+}
+
+function defaultName(step: Step, action: string, seen: Map<string, number>): string {
+  const label =
+    'call' in step
+      ? step.call
+      : 'fault' in step
+        ? `fault:${step.fault.server}`
+        : 'restart' in step
+          ? `restart:${step.restart}`
+          : 'kill' in step
+            ? `kill:${step.kill}`
+            : action;
+  const n = (seen.get(label) ?? 0) + 1;
+  seen.set(label, n);
+  return n === 1 ? label : `${label}#${n}`;
+}
+
+export function* walkSteps(steps: readonly PlannedStep[]): Generator<PlannedStep> {
+  for (const s of steps) {
+    yield s;
+    if (s.kind === 'parallel' || s.kind === 'repeat') yield* walkSteps(s.steps);
+  }
+}
+
+function callSteps(steps: readonly PlannedStep[]) {
+  return [...walkSteps(steps)].filter((s) => s.kind === 'call');
+}
+
+function duplicateNames(steps: readonly PlannedStep[]): Problem[] {
+  const first = new Map<string, string>();
+  const out: Problem[] = [];
+  for (const s of walkSteps(steps)) {
+    const prev = first.get(s.name);
+    if (prev)
+      out.push({ path: `${s.path}.name`, message: `step name '${s.name}' is already used by ${prev}` });
+    else first.set(s.name, s.path);
+  }
+  return out;
+}
+
+/** Servers named by fault/restart/kill steps and servedBy must be in the fleet (and there must be one). */
+function unknownServers(steps: readonly PlannedStep[], fleet: FleetSpec | undefined): Problem[] {
+  const names = new Set(fleet?.servers.map((s) => s.name));
+  const list = [...names].join(', ');
+  const out: Problem[] = [];
+  const check = (server: string | undefined, path: string) => {
+    if (server === undefined) return;
+    if (!fleet) out.push({ path, message: `names fleet server '${server}' but the scenario has no fleet` });
+    else if (!names.has(server))
+      out.push({ path, message: `no fleet server '${server}' (the fleet has ${list})` });
+  };
+  for (const s of walkSteps(steps)) {
+    if (s.kind === 'fault') check(s.fault.server, `${s.path}.fault.server`);
+    if (s.kind === 'restart' || s.kind === 'kill') check(s.server, `${s.path}.${s.kind}`);
+    if (s.kind === 'call') check(s.expect.servedBy, `${s.path}.expect.servedBy`);
+  }
+  return out;
+}
+
+function unknownMetrics(spec: ScenarioSpec): Problem[] {
+  const known = Object.keys(SCENARIO_METRICS);
+  return Object.keys(spec.thresholds)
+    .map((selector) => ({ selector, metric: selector.split('{')[0]?.trim() ?? '' }))
+    .filter(({ metric }) => !known.includes(metric))
+    .map(({ selector, metric }) => ({
+      path: formatPath(['thresholds', selector]),
+      message: `unknown metric '${metric}'; expected one of ${known.join(', ')}`,
+    }));
+}
+
+function targetLabel(source: unknown, target: TargetSpec): string {
+  if (typeof source === 'string') return basename(source, extname(source));
+  return target.pattern === 'mesh' && target.fromFleet ? 'mesh' : target.pattern;
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import { isHarnessError } from '../errors.js';
+import { HistogramSet } from '../measure/histogram-set.js';
+import { createTracing, type McpTracing } from '../measure/otel.js';
+import type { PromSink } from '../measure/prom.js';
+import { RateSet } from '../measure/rate-set.js';
+import { createSinks } from '../measure/sinks.js';
+import type { ScenarioResult, StepResult } from '../schema/result.js';
+import type { Endpoint, TargetSpec } from '../schema/target.js';
+import { openTarget, type Target } from '../target/target.js';
+import { finishAttribution } from './attribute-steps.js';
+import { type Baselines, calibrate } from './calibrate.js';
+import type { ExecContext } from './context.js';
+import { fleetEndpoints } from './fleet-endpoints.js';
+import { planScenario, walkSteps } from './plan.js';
+import type { Plan } from './plan-types.js';
+import { executeSteps } from './steps.js';
+import { evaluateScenarioThresholds } from './thresholds.js';
+
+/**
+ * Run one scenario end to end: plan (unless given one), fleet up, SUT
+ * launched/connected, steps with deadlines, attribution from the call logs,
+ * thresholds. Always returns a result: a SUT that cannot be reached fails every
+ * step with the reason (and sets `error`); only invalid input throws
+ * (INVALID_CONFIG, before anything starts). Everything opened is closed.
+ */
+export interface RunScenarioOptions {
+  /** Overrides the scenario's target: a target file or spec. */
+  target?: string | TargetSpec;
+  signal?: AbortSignal;
+  /** Each step result as it completes. */
+  onStep?: (result: StepResult, plan: Plan) => void;
+  /** Called once the plan is known (e.g. to size a progress bar). */
+  onPlan?: (plan: Plan) => void;
+  prom?: PromSink;
+  tracing?: McpTracing;
+}
+
+export async function runScenario(
+  source: string | object,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioResult> {
+  const plan = isPlan(source) ? source : await planScenario(source, { target: options.target });
+  options.onPlan?.(plan);
+  const started = new Date();
+  const t0 = performance.now();
+  const histograms = new HistogramSet();
+  const sinks = createSinks({ histograms, prom: options.prom });
+  const tracing = options.tracing ?? createTracing({ keepInMemory: false });
+  const results: StepResult[] = [];
+  const rates = new RateSet();
+  const cleanup: Array<() => Promise<unknown>> = [];
+  let error: ScenarioResult['error'];
+  let baselines: Baselines = {};
+  let ctx: ExecContext | undefined;
+  try {
+    const workDir = await mkdtemp(join(tmpdir(), 'mcp-harness-run-'));
+    cleanup.push(() => rm(workDir, { recursive: true, force: true }));
+    const fleet = plan.fleet ? createFleet(plan.fleet, { fleetFile: plan.fleetFile }) : undefined;
+    let fleetEps: Record<string, Endpoint> | undefined;
+    const placeholders: Record<string, string> = {};
+    if (fleet) {
+      cleanup.push(() => fleet.stop());
+      await fleet.start();
+      placeholders.mcpServersFile = await fleet.writeMcpServersFile(join(workDir, 'mcpServers.json'));
+      if (fleet.controlUrl) placeholders.controlUrl = fleet.controlUrl;
+      fleetEps = fleetEndpoints(fleet);
+    }
+    const target = await openTarget(plan.target, {
+      placeholders,
+      fleetEndpoints: fleetEps,
+      expectedTools: plan.tools,
+      signal: options.signal,
+    });
+    cleanup.push(() => target.close());
+    if (plan.calibrate && fleet && plan.attribution !== 'none')
+      baselines = await calibrate(transportsOf(target));
+    ctx = {
+      plan,
+      target,
+      fleet,
+      tracing,
+      sinks,
+      runId: randomBytes(4).toString('hex'),
+      values: new Map(),
+      results,
+      calls: [],
+      onStep: (r) => options.onStep?.(r, plan),
+    };
+    await executeSteps(plan.steps, ctx, {
+      signal: options.signal ?? new AbortController().signal,
+      suffix: '',
+      concurrent: false,
+    });
+    if (fleet) await finishAttribution(ctx, fleet, baselines);
+  } catch (e) {
+    if (!isHarnessError(e) || e.code === 'INVALID_CONFIG') throw e;
+    error = { code: e.code, message: e.render() };
+    failUnrun(plan, results, `the scenario could not run: ${e.message}`, options.onStep);
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+  }
+  for (const call of ctx?.calls ?? []) {
+    const tags = { scenario: plan.name, step: call.step, tool: call.tool };
+    rates.record('step_failed', tags, call.result.status === 'fail');
+  }
+  for (const r of results)
+    for (const e of r.expectations)
+      rates.record('expectations', { scenario: plan.name, step: r.name }, e.status === 'pass');
+  const thresholds = evaluateScenarioThresholds(plan, histograms, rates);
+  const failed =
+    error !== undefined || results.some((r) => r.status === 'fail') || thresholds.some((t) => !t.pass);
+  return {
+    scenario: plan.name,
+    target: plan.targetName,
+    pattern: plan.target.pattern,
+    status: failed ? 'fail' : 'pass',
+    startedAt: started.toISOString(),
+    durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
+    steps: results,
+    thresholds,
+    histograms: histograms.encode(),
+    ...(Object.keys(baselines).length ? { baselineUs: baselines as Record<string, number> } : {}),
+    ...(error ? { error } : {}),
+    ...(ctx?.propagation ? { propagation: ctx.propagation } : {}),
+  };
+}
+
+function isPlan(v: unknown): v is Plan {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray((v as Plan).steps) &&
+    typeof (v as Plan).targetName === 'string'
+  );
+}
+
+function transportsOf(target: Target): Set<Endpoint['transport']> {
+  return new Set([...target.connections.values()].map((c) => c.endpoint.transport));
+}
+
+/** When the run stopped before the steps, every call step fails with the reason; the rest are skipped. */
+function failUnrun(
+  plan: Plan,
+  results: StepResult[],
+  reason: string,
+  onStep: RunScenarioOptions['onStep'],
+): void {
+  const done = new Set(results.map((r) => r.name));
+  for (const s of walkSteps(plan.steps)) {
+    if (done.has(s.name)) continue;
+    const r: StepResult = {
+      name: s.name,
+      kind: s.kind,
+      status: s.kind === 'call' ? 'fail' : 'skip',
+      durationUs: 0,
+      ...(s.kind === 'call' ? { tool: s.tool, outcome: 'transport' as const } : {}),
+      reason,
+      expectations: [],
+    };
+    results.push(r);
+    onStep?.(r, plan);
+  }
+}
