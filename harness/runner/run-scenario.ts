@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import { createFleet } from '../../mocks/server/fleet.js';
 import { isHarnessError } from '../errors.js';
 import { HistogramSet } from '../measure/histogram-set.js';
 import { createTracing, type McpTracing } from '../measure/otel.js';
