@@ -69,6 +69,9 @@ export async function runScenario(
       placeholders.mcpServersFile = await fleet.writeMcpServersFile(join(workDir, 'mcpServers.json'));
       if (fleet.controlUrl) placeholders.controlUrl = fleet.controlUrl;
       fleetEps = fleetEndpoints(fleet);
+      for (const [name, e] of Object.entries(fleetEps)) {
+        if (e.transport !== 'stdio') placeholders[`fleet.${name}.url`] = e.url;
+      }
     }
     const target = await openTarget(plan.target, {
       placeholders,

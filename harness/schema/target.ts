@@ -200,9 +200,11 @@ function checkPatternShape(raw: unknown, ctx: z.RefinementCtx): void {
 }
 
 function isUrlTemplate(u: string): boolean {
-  if (!/^https?:\/\//i.test(u)) return false;
+  // A URL may start with a placeholder that renders to a whole URL: `{fleet.tracker.url}`.
+  const probe = u.replace(/^\{[A-Za-z][\w.-]*\}/, 'http://placeholder').replace(/\{[A-Za-z][\w.-]*\}/g, '0');
+  if (!/^https?:\/\//i.test(probe)) return false;
   try {
-    new URL(u.replace(/\{[A-Za-z][A-Za-z0-9_]*\}/g, '0'));
+    new URL(probe);
     return true;
   } catch {
     return false;

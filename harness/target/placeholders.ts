@@ -2,13 +2,14 @@ import { HarnessError, type Problem } from '../errors.js';
 
 /**
  * `{name}` placeholders in target files: `{port}`, `{mcpServersFile}`,
- * `{workDir}` and any extra key the caller passes. Only `{identifier}` is a
+ * `{workDir}`, `{fleet.NAME.url}` (a running scenario's mocks) and any extra key
+ * the caller passes. Only `{identifier}` (dotted segments allowed) is a
  * placeholder, so JSON braces and regex quantifiers (`\d{2}`) pass through, and
  * `${NAME}` is left alone (that syntax is the environment reference of header values).
  */
 export type Placeholders = Readonly<Record<string, string | number>>;
 
-const PLACEHOLDER = /(?<!\$)\{([A-Za-z][A-Za-z0-9_]*)\}/g;
+const PLACEHOLDER = /(?<!\$)\{([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
 
 /** Names of the placeholders a template uses, in order of first use. */
 export function placeholdersIn(template: string): string[] {
