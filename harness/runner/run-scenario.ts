@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFleet } from '../../mocks/server/fleet.js';
+import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
 import { isHarnessError } from '../errors.js';
 import { HistogramSet } from '../measure/histogram-set.js';
 import { createTracing, type McpTracing } from '../measure/otel.js';
@@ -13,7 +13,7 @@ import type { ScenarioResult, StepResult } from '../schema/result.js';
 import type { Endpoint, TargetSpec } from '../schema/target.js';
 import { openTarget, type Target } from '../target/target.js';
 import { finishAttribution } from './attribute-steps.js';
-import { type Baselines, calibrate } from './calibrate.js';
+import { type Baselines, startCalibration } from './calibrate.js';
 import type { ExecContext } from './context.js';
 import { fleetEndpoints } from './fleet-endpoints.js';
 import { planScenario, walkSteps } from './plan.js';
@@ -38,6 +38,11 @@ export interface RunScenarioOptions {
   onPlan?: (plan: Plan) => void;
   prom?: PromSink;
   tracing?: McpTracing;
+  /**
+   * A fleet already running (started by the caller, built from the scenario's
+   * fleet or a compatible one): used instead of starting one, and left running.
+   */
+  fleet?: Fleet;
 }
 
 export async function runScenario(
@@ -60,12 +65,15 @@ export async function runScenario(
   try {
     const workDir = await mkdtemp(join(tmpdir(), 'mcp-harness-run-'));
     cleanup.push(() => rm(workDir, { recursive: true, force: true }));
-    const fleet = plan.fleet ? createFleet(plan.fleet, { fleetFile: plan.fleetFile }) : undefined;
+    const fleet =
+      options.fleet ?? (plan.fleet ? createFleet(plan.fleet, { fleetFile: plan.fleetFile }) : undefined);
     let fleetEps: Record<string, Endpoint> | undefined;
     const placeholders: Record<string, string> = {};
-    if (fleet) {
+    if (fleet && !options.fleet) {
       cleanup.push(() => fleet.stop());
       await fleet.start();
+    }
+    if (fleet) {
       placeholders.mcpServersFile = await fleet.writeMcpServersFile(join(workDir, 'mcpServers.json'));
       if (fleet.controlUrl) placeholders.controlUrl = fleet.controlUrl;
       fleetEps = fleetEndpoints(fleet);
@@ -80,8 +88,15 @@ export async function runScenario(
       signal: options.signal,
     });
     cleanup.push(() => target.close());
-    if (plan.calibrate && fleet && plan.attribution !== 'none')
-      baselines = await calibrate(transportsOf(target));
+    // Measured before and after the steps (see calibrate.ts); subtracted from overhead.
+    const calibration =
+      plan.calibrate && fleet && plan.attribution !== 'none'
+        ? await startCalibration(transportsOf(target))
+        : undefined;
+    if (calibration) {
+      cleanup.push(() => calibration.close());
+      await calibration.measure();
+    }
     ctx = {
       plan,
       target,
@@ -99,6 +114,10 @@ export async function runScenario(
       suffix: '',
       concurrent: false,
     });
+    if (calibration) {
+      await calibration.measure();
+      baselines = calibration.baselines();
+    }
     if (fleet) await finishAttribution(ctx, fleet, baselines);
   } catch (e) {
     if (!isHarnessError(e) || e.code === 'INVALID_CONFIG') throw e;

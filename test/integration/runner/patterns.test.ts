@@ -42,7 +42,9 @@ describe('patterns end to end', () => {
     const result = await runScenario({
       fleet,
       target: { pattern: 'direct', endpoint: { transport: 'http', url: '{fleet.tracker.url}' } },
-      steps: [{ call: 'tracker.get_issue', args: { id: 1 }, expect: { text: 'Issue 1', servedBy: 'tracker' } }],
+      steps: [
+        { call: 'tracker.get_issue', args: { id: 1 }, expect: { text: 'Issue 1', servedBy: 'tracker' } },
+      ],
     });
     expect(result.status, JSON.stringify(result.steps)).toBe('pass');
     expect(result.pattern).toBe('direct');
@@ -117,7 +119,9 @@ describe('patterns end to end', () => {
     // Two sequential downstream calls: the tracker's 10 ms latency is inside the downstream time.
     expect(step.downstreamUs!).toBeGreaterThanOrEqual(10_000);
     expect(result.propagation).toEqual({ traceContext: true, argumentsUnchanged: null });
-    const servers = result.histograms.filter((h) => h.metric === 'downstream_duration').map((h) => h.tags.server);
+    const servers = result.histograms
+      .filter((h) => h.metric === 'downstream_duration')
+      .map((h) => h.tags.server);
     expect(servers.sort()).toEqual(['chat', 'tracker']);
   });
 });

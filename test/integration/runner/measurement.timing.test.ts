@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../../../harness/measure/histogram.js';
+import { runScenario } from '../../../harness/runner/run-scenario.js';
+import type { ScenarioResult } from '../../../harness/schema/result.js';
+import type { Fleet } from '../../../mocks/server/fleet.js';
+import { startDelayProxy } from '../../fixtures/sut/delay-proxy.js';
+import { startFleet } from '../../helpers/mocks.js';
+
+/**
+ * Measurement truth: the harness's numbers agree with what the mocks recorded,
+ * and a SUT with a known cost shows exactly that cost as overhead.
+ */
+
+function summaryOf(result: ScenarioResult, metric: string) {
+  const h = result.histograms.filter((x) => x.metric === metric);
+  expect(h.length, `histograms for ${metric}`).toBeGreaterThan(0);
+  const merged = new LatencyHistogram();
+  for (const x of h) merged.merge(LatencyHistogram.decode(x.hdr));
+  return merged;
+}
+
+describe('downstream time is what the mock recorded', () => {
+  let fleet: Fleet;
+  const spec = {
+    seed: 11,
+    servers: [
+      {
+        name: 'api',
+        transport: 'http' as const,
+        tools: [{ name: 'work', result: { text: 'done' } }],
+        faults: [
+          {
+            type: 'latency' as const,
+            distribution: { kind: 'lognormal' as const, medianMs: 20, sigma: 0.3 },
+          },
+        ],
+      },
+    ],
+  };
+  beforeAll(async () => {
+    fleet = await startFleet(spec);
+  });
+  afterAll(() => fleet.stop());
+
+  it('lognormal median 20 ms: downstream p50 within 2% of the call log; end-to-end ≥ downstream for every call', async () => {
+    const result = await runScenario(
+      {
+        fleet: spec,
+        steps: [{ repeat: 150, steps: [{ name: 'work', call: 'api.work', args: { n: '{{iteration}}' } }] }],
+      },
+      { fleet },
+    );
+    expect(result.status).toBe('pass');
+    const records = await fleet.mocks.get('api')!.calls({ tool: 'work' });
+    expect(records).toHaveLength(150);
+    const recorded = new LatencyHistogram();
+    for (const r of records) recorded.record(r.completedUs! - r.receivedUs);
+    const harness = summaryOf(result, 'downstream_duration');
+    expect(harness.count).toBe(150);
+    const mockP50 = recorded.percentile(50);
+    expect(Math.abs(harness.percentile(50) - mockP50) / mockP50).toBeLessThanOrEqual(0.02);
+    // The fault's median is 20 ms; 150 draws put the sample median within ~10% of it.
+    expect(mockP50).toBeGreaterThan(17_000);
+    expect(mockP50).toBeLessThan(23_000);
+    const steps = result.steps.filter((s) => s.kind === 'call');
+    expect(steps).toHaveLength(150);
+    for (const s of steps) {
+      expect(s.attribution).toBe('traceparent');
+      expect(s.durationUs, s.name).toBeGreaterThanOrEqual(s.downstreamUs!);
+    }
+  });
+});
+
+describe('overhead is what the SUT adds', () => {
+  const spec = {
+    servers: [
+      {
+        name: 'api',
+        transport: 'http' as const,
+        tools: [{ name: 'work', result: { text: 'done' } }],
+        faults: [{ type: 'latency' as const, ms: 2 }],
+      },
+    ],
+  };
+
+  async function overheadThroughProxy(delayMs: number): Promise<{ p50: number; result: ScenarioResult }> {
+    const fleet = await startFleet(spec);
+    const upstream = (fleet.mcpServers().mcpServers.api as { url: string }).url;
+    const proxy = await startDelayProxy(upstream, delayMs);
+    try {
+      const result = await runScenario(
+        {
+          fleet: spec,
+          target: {
+            pattern: 'gateway',
+            naming: { mode: 'identity' },
+            endpoint: { transport: 'http', url: proxy.url },
+          },
+          steps: [{ repeat: 120, steps: [{ name: 'work', call: 'work', args: { n: '{{iteration}}' } }] }],
+        },
+        { fleet },
+      );
+      expect(result.status, JSON.stringify(result.steps.find((s) => s.status !== 'pass'))).toBe('pass');
+      const overhead = summaryOf(result, 'overhead');
+      expect(overhead.count).toBe(120);
+      return { p50: overhead.percentile(50), result };
+    } finally {
+      await proxy.close();
+      await fleet.stop();
+    }
+  }
+
+  it('a proxy that holds each request 5 ms shows an overhead p50 of 5 ms ± 0.5 ms', async () => {
+    const { p50, result } = await overheadThroughProxy(5);
+    const why = `overhead p50 ${p50} µs (baseline ${JSON.stringify(result.baselineUs)})`;
+    expect(p50, why).toBeGreaterThanOrEqual(4_500);
+    expect(p50, why).toBeLessThanOrEqual(5_500);
+  });
+
+  it('the same proxy without the hold shows (almost) no overhead: the 5 ms above is the hold', async () => {
+    const { p50 } = await overheadThroughProxy(0);
+    expect(Math.abs(p50)).toBeLessThan(500);
+  });
+});
