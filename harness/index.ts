@@ -5,6 +5,13 @@ export type { MockHandle } from '../mocks/server/handle.js';
 export { loadFleet } from './config/fleet-file.js';
 export { ERROR_CATALOG, EXIT, HarnessError, isHarnessError, type Problem } from './errors.js';
 export { nowUs } from './measure/clock.js';
+export { createTracing, type McpTracing } from './measure/otel.js';
+export { createPromSink, type PromSink } from './measure/prom.js';
+export { writeReports } from './report/registry.js';
+export { type PlanOptions, planScenario } from './runner/plan.js';
+export type { Plan, PlannedStep } from './runner/plan-types.js';
+export { type RunOutcome, type RunScenariosOptions, runScenarios } from './runner/run.js';
+export { type RunScenarioOptions, runScenario } from './runner/run-scenario.js';
 export { type CallQuery, type CallRecord, CallRecordSchema } from './schema/call-log.js';
 export { FAULT_TYPES, type FaultInput, type FaultSpec, FaultSpecSchema } from './schema/fault.js';
 export {
@@ -18,3 +25,18 @@ export {
   ToolSpecSchema,
 } from './schema/fleet.js';
 export { ORIGIN_TAG_RE, originTag } from './schema/origin.js';
+export { type RunReport, RunReportSchema, type ScenarioResult, type StepResult } from './schema/result.js';
+export {
+  defineScenario,
+  type ScenarioInput,
+  type ScenarioSpec,
+  ScenarioSpecSchema,
+} from './schema/scenario.js';
+export {
+  defineTarget,
+  loadTarget,
+  type TargetInput,
+  type TargetSpec,
+  TargetSpecSchema,
+} from './schema/target.js';
+export { type OpenTargetOptions, openTarget, type Target } from './target/target.js';

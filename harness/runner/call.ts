@@ -35,9 +35,10 @@ export async function executeCall(
       run: { id: ctx.runId },
     });
   } catch (e) {
-    return finish(ctx, {
+    // A call whose arguments cannot be built is a failure of the flow, not a skip.
+    return finish(ctx, step, {
       ...base,
-      status: 'skip',
+      status: 'fail',
       durationUs: 0,
       reason: `arguments: ${(e as Error).message}`,
       expectations: [],
@@ -49,7 +50,13 @@ export async function executeCall(
       step.tool,
       ctx.target.toolMap.problems.filter((p) => p.logical === step.tool),
     );
-    return finish(ctx, { ...base, status: 'fail', durationUs: 0, reason: err.message, expectations: [] });
+    return finish(ctx, step, {
+      ...base,
+      status: 'fail',
+      durationUs: 0,
+      reason: err.message,
+      expectations: [],
+    });
   }
   const correlationId =
     ctx.plan.attribution === 'argument' ? `${ctx.runId}-${ctx.calls.length + 1}` : undefined;
@@ -107,7 +114,7 @@ export async function executeCall(
     status: failed ? 'fail' : 'pass',
     durationUs,
     outcome: o.outcome,
-    ...(failed || o.outcome !== 'ok' ? { reason: clip(describeOutcome(o), 400) } : {}),
+    ...(failed || o.outcome !== 'ok' ? { reason: reasonOf(o, expectations) } : {}),
     expectations,
   };
   ctx.calls.push({
@@ -124,13 +131,21 @@ export async function executeCall(
     concurrent: scope.concurrent,
     servedBy: step.expect.servedBy,
   });
-  return finish(ctx, result);
+  return finish(ctx, step, result);
 }
 
-function finish(ctx: ExecContext, result: StepResult): StepResult {
+function finish(ctx: ExecContext, step: PlannedCall, result: StepResult): StepResult {
   ctx.results.push(result);
+  ctx.callResults.push({ step: step.name, tool: step.tool, result });
   ctx.onStep?.(result);
   return result;
+}
+
+/** Why a call step failed: what went wrong on the wire, else the first failed expectation. */
+function reasonOf(o: CallOutcome, expectations: StepResult['expectations']): string {
+  if (o.outcome !== 'ok') return clip(describeOutcome(o), 400);
+  const e = expectations.find((x) => x.status === 'fail');
+  return e ? clip(`${e.expectation}: expected ${e.expected}, observed ${e.observed}`, 400) : 'ok';
 }
 
 function sessionOf(ctx: ExecContext, client: string): string | undefined {

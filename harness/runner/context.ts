@@ -22,6 +22,8 @@ export interface ExecContext {
   results: StepResult[];
   /** Every call made, for attribution after the steps. */
   calls: CallTrace[];
+  /** Every call step's result (made or not), with its planned name: the rates' samples. */
+  callResults: Array<{ step: string; tool: string; result: StepResult }>;
   /** Sees each step result as it completes (live progress). */
   onStep?: (result: StepResult) => void;
   /** Set by attribution for gateway and chain targets. */

@@ -21,8 +21,9 @@ export function evaluateExpectations(
   const add = (expectation: string, pass: boolean, expected: string, observed: string) =>
     out.push({ step, expectation, status: pass ? 'pass' : 'fail', expected, observed });
 
-  const wantOutcome = expect.outcome ?? (expect.code !== undefined ? 'error' : undefined);
-  if (wantOutcome) add('outcome', o.outcome === wantOutcome, wantOutcome, describeOutcome(o));
+  // Giving other expectations does not drop the outcome check: success is expected unless said otherwise.
+  const wantOutcome = expect.outcome ?? (expect.code !== undefined ? 'error' : 'ok');
+  if (wantOutcome !== 'any') add('outcome', o.outcome === wantOutcome, wantOutcome, describeOutcome(o));
   if (expect.code !== undefined) {
     add(
       'code',

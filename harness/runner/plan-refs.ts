@@ -66,6 +66,7 @@ function refProblem(
   if (available.has(name)) return undefined;
   if (calls.has(name))
     return `step '${name}' does not run before this one (a later step or a parallel sibling)`;
-  const known = [...calls.keys()];
-  return `no call step named '${name}'${known.length ? ` (call steps: ${known.join(', ')})` : ''}`;
+  // Default names of calls contain the tool's dot and cannot be referenced: list only named ones.
+  const known = [...calls.keys()].filter((n) => !n.includes('.'));
+  return `no call step named '${name}'${known.length ? ` (named call steps: ${known.join(', ')})` : ' (give the step a name: to reference it)'}`;
 }

@@ -65,8 +65,10 @@ export async function planScenario(source: string | object, options: PlanOptions
       problems.push(...((e as HarnessError).problems ?? []));
     }
     problems.push(...unknownMetrics(spec));
+
     steps = planSteps(spec.steps, 'steps', options.stepTimeoutMs ?? spec.stepTimeout, new Map());
     problems.push(...duplicateNames(steps));
+    problems.push(...unknownStepTags(thresholds, steps));
     problems.push(...checkStepReferences(steps, spec.vars));
     if (fleet || rawObj.fleet === undefined) problems.push(...unknownServers(steps, fleet));
   }
@@ -163,7 +165,7 @@ function planSteps(
         kind: 'call',
         tool: step.call,
         args: step.args ?? {},
-        expect: step.expect ?? { outcome: 'ok' },
+        expect: step.expect ?? {},
       };
     if ('parallel' in step)
       return {
@@ -251,6 +253,17 @@ function unknownMetrics(spec: ScenarioSpec): Problem[] {
     .map(({ selector, metric }) => ({
       path: formatPath(['thresholds', selector]),
       message: `unknown metric '${metric}'; expected one of ${known.join(', ')}`,
+    }));
+}
+
+/** A threshold filtered on `step:NAME` must name a step: a typo would only show as "no samples" after the run. */
+function unknownStepTags(thresholds: Plan['thresholds'], steps: readonly PlannedStep[]): Problem[] {
+  const names = new Set([...walkSteps(steps)].map((s) => s.name));
+  return thresholds
+    .filter((t) => t.selector.tags.step !== undefined && !names.has(t.selector.tags.step))
+    .map((t) => ({
+      path: formatPath(['thresholds', t.selector.source]),
+      message: `no step named '${t.selector.tags.step}' (steps: ${[...names].join(', ')})`,
     }));
 }
 

@@ -16,6 +16,7 @@ import { finishAttribution } from './attribute-steps.js';
 import { type Baselines, startCalibration } from './calibrate.js';
 import type { ExecContext } from './context.js';
 import { fleetEndpoints } from './fleet-endpoints.js';
+import { RATE_METRICS } from './metrics.js';
 import { planScenario, walkSteps } from './plan.js';
 import type { Plan } from './plan-types.js';
 import { executeSteps } from './steps.js';
@@ -88,6 +89,7 @@ export async function runScenario(
       signal: options.signal,
     });
     cleanup.push(() => target.close());
+    await warmUp(target);
     // Measured before and after the steps (see calibrate.ts); subtracted from overhead.
     const calibration =
       plan.calibrate && fleet && plan.attribution !== 'none'
@@ -107,6 +109,7 @@ export async function runScenario(
       values: new Map(),
       results,
       calls: [],
+      callResults: [],
       onStep: (r) => options.onStep?.(r, plan),
     };
     await executeSteps(plan.steps, ctx, {
@@ -126,13 +129,11 @@ export async function runScenario(
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => {});
   }
-  for (const call of ctx?.calls ?? []) {
-    const tags = { scenario: plan.name, step: call.step, tool: call.tool };
-    rates.record('step_failed', tags, call.result.status === 'fail');
+  for (const { step, tool, result } of ctx?.callResults ?? []) {
+    const tags = { scenario: plan.name, step, tool };
+    rates.record(RATE_METRICS.stepFailed, tags, result.status === 'fail');
+    for (const e of result.expectations) rates.record(RATE_METRICS.expectations, tags, e.status === 'pass');
   }
-  for (const r of results)
-    for (const e of r.expectations)
-      rates.record('expectations', { scenario: plan.name, step: r.name }, e.status === 'pass');
   const thresholds = evaluateScenarioThresholds(plan, histograms, rates);
   const failed =
     error !== undefined || results.some((r) => r.status === 'fail') || thresholds.some((t) => !t.pass);
@@ -150,6 +151,17 @@ export async function runScenario(
     ...(error ? { error } : {}),
     ...(ctx?.propagation ? { propagation: ctx.propagation } : {}),
   };
+}
+
+/**
+ * A few pings on every connection before the first step, so the first call's
+ * overhead is not the cost of a cold connection and cold code paths. Best
+ * effort: a SUT that does not answer ping is measured as it is.
+ */
+async function warmUp(target: Target): Promise<void> {
+  for (const c of target.connections.values()) {
+    for (let i = 0; i < 3; i++) await c.client.ping({ timeout: 2_000 }).catch(() => {});
+  }
 }
 
 function isPlan(v: unknown): v is Plan {

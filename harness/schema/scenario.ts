@@ -40,7 +40,7 @@ export const TextMatchSchema = z.union([
 ]);
 export type TextMatch = z.output<typeof TextMatchSchema>;
 
-export const CALL_OUTCOMES = ['ok', 'isError', 'error'] as const;
+export const CALL_OUTCOMES = ['ok', 'isError', 'error', 'timeout', 'transport', 'any'] as const;
 
 export const ExpectSchema = z
   .object({

@@ -260,8 +260,7 @@ export function describeError(err: unknown, endpoint?: Endpoint): string {
       return `${NET_CODES[code]}${target}`;
     }
   }
-  if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed)
-    return 'connection closed during the handshake';
+  if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed) return 'the connection closed';
   if (!(err instanceof Error)) return String(err);
   // "fetch failed" alone says little: add the messages of its causes.
   const messages: string[] = [];
