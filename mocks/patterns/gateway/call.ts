@@ -1,0 +1,139 @@
+import {
+  type CallToolRequest,
+  type CallToolResult,
+  type LoggingLevel,
+  type Progress,
+  ProtocolError,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import type { Defects } from './defects.js';
+import type { InflightCall } from './downstream.js';
+import { classify, DownstreamUnavailable, GATEWAY_ERROR, upstreamError } from './errors.js';
+import type { GatewaySession } from './session.js';
+
+/** The no-timeout defect still needs a finite timer: ~23 days (setTimeout's limit is 2^31-1 ms). */
+const NO_TIMEOUT_MS = 2_000_000_000;
+
+/**
+ * tools/call: route the exposed name to its logical server, forward arguments
+ * and `_meta` unchanged (the progress token mapped to the downstream's),
+ * relay progress, cancellation, logs and server-to-client requests for the
+ * duration of the call, and pass the result (isError included) back as it came.
+ */
+export async function callTool(
+  session: GatewaySession,
+  req: CallToolRequest,
+  ctx: ServerContext,
+): Promise<CallToolResult> {
+  const { defects, gw } = session;
+  const name = req.params.name;
+  const route = session.tools.routes.get(name) ?? (await session.refreshTools()).routes.get(name);
+  if (!route) {
+    const unreachable = session.unreachableFor(name);
+    if (unreachable) throw unreachable;
+    if (defects.has('unknown-tool-iserror'))
+      return { content: [{ type: 'text', text: `Unknown tool: ${name}` }], isError: true };
+    throw new ProtocolError(GATEWAY_ERROR.invalidParams, `Unknown tool: ${name}`);
+  }
+  const site = { server: route.group.name, target: route.name };
+  const dead = defects.has('dead-backend-cascade') ? session.deadDownstream() : undefined;
+  if (dead) {
+    const f = classify(new DownstreamUnavailable(`backend ${dead.name} is down`), session.timeoutMs);
+    throw upstreamError(f, site, defects);
+  }
+
+  const deadline = Date.now() + (defects.has('no-timeout') ? NO_TIMEOUT_MS : session.timeoutMs);
+  const params = forwardParams(req, route.name, defects);
+  const progress = progressRelay(session, ctx, req.params._meta?.progressToken);
+  const inflight = inflightCall(ctx);
+  let result: CallToolResult;
+  try {
+    result = await session.onGroup(route.group, deadline, site, async (ds, client, ms) => {
+      ds.inflight.push(inflight);
+      try {
+        return await client.request(
+          { method: 'tools/call', params },
+          {
+            timeout: ms,
+            ...(defects.has('cancel-dropped') ? {} : { signal: ctx.mcpReq.signal }),
+            ...(progress.onprogress ? { onprogress: progress.onprogress } : {}),
+          },
+        );
+      } finally {
+        ds.inflight.splice(ds.inflight.indexOf(inflight), 1);
+      }
+    });
+  } finally {
+    await progress.finish();
+  }
+
+  if (result.isError && defects.has('iserror-to-success')) {
+    const { isError: _dropped, ...rest } = result;
+    result = rest as CallToolResult;
+  } else if (result.isError && defects.has('iserror-to-jsonrpc')) {
+    const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ');
+    throw new ProtocolError(GATEWAY_ERROR.internal, `${site.server}/${site.target}: ${text}`);
+  }
+  if (defects.has('crossed-responses')) {
+    gw.crossSlot = result;
+    await new Promise((r) => setTimeout(r, 25));
+    result = gw.crossSlot as CallToolResult;
+  }
+  return result;
+}
+
+/** The downstream request: same params, downstream tool name, `_meta` without the upstream progress token. */
+function forwardParams(req: CallToolRequest, name: string, defects: Defects): Record<string, unknown> {
+  const { name: _exposed, arguments: args, _meta, ...rest } = req.params;
+  const { progressToken: _token, ...meta } = _meta ?? {};
+  const out: Record<string, unknown> = { ...rest, name };
+  if (defects.has('args-mutated')) out.arguments = { ...args, _gateway: true };
+  else if (args !== undefined) out.arguments = args;
+  if (!defects.has('no-trace') && Object.keys(meta).length > 0) out._meta = meta;
+  return out;
+}
+
+/**
+ * Relay downstream progress under the upstream token: only increasing values,
+ * each sent before the result, none after it.
+ */
+function progressRelay(session: GatewaySession, ctx: ServerContext, token: string | number | undefined) {
+  const { defects } = session;
+  if (token === undefined || defects.has('progress-dropped')) {
+    return { onprogress: undefined, finish: async () => {} };
+  }
+  const late = defects.has('progress-after-result');
+  const held: Progress[] = [];
+  const upstream = (p: Progress) => ({
+    method: 'notifications/progress' as const,
+    params: { ...p, progressToken: token },
+  });
+  let last = Number.NEGATIVE_INFINITY;
+  let done = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    onprogress: (p: Progress) => {
+      if (done || !(p.progress > last)) return;
+      last = p.progress;
+      if (late) held.push(p);
+      else chain = chain.then(() => ctx.mcpReq.notify(upstream(p))).catch(() => {});
+    },
+    finish: async () => {
+      done = true;
+      await chain;
+      if (held.length === 0) return;
+      setTimeout(() => {
+        for (const p of held) void session.server.notification(upstream(p)).catch(() => {});
+      }, 20);
+    },
+  };
+}
+
+/** How relays reach the upstream request this call serves. */
+function inflightCall(ctx: ServerContext): InflightCall {
+  return {
+    notify: (n) => ctx.mcpReq.notify(n as never),
+    log: (level, data, logger) => ctx.mcpReq.log(level as LoggingLevel, data, logger),
+    send: (method, params, signal) => ctx.mcpReq.send({ method, params } as never, { signal }),
+  };
+}

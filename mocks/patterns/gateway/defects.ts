@@ -1,0 +1,99 @@
+import { HarnessError } from '../../../harness/errors.js';
+
+/**
+ * The reference gateway's `--defect NAME` switches. Each reproduces one
+ * gateway bug seen in the field and is implemented as a small conditional at
+ * the point it applies (grep for the name). A defect makes the gateway break
+ * exactly one rule of the correct behaviour described in docs/reference-gateway.md.
+ */
+export const DEFECTS = {
+  // tool catalogue
+  'tool-lost': 'silently drops one downstream tool (the last one) from tools/list and routing',
+  'duplicate-names': 'no namespacing: colliding tool names are listed twice',
+  shadowing: "no namespacing: a later server's tool replaces an earlier server's tool of the same name",
+  'invalid-names': "joins server and tool with '/', producing names outside [A-Za-z0-9_.-]",
+  'schema-stripped': 'replaces every inputSchema by an empty object schema',
+  'annotations-dropped': 'drops tool annotations',
+  'no-pagination': 'aggregates only the first page of each downstream list',
+  'bad-cursor-accepted': 'answers an invalid cursor with the first page instead of -32602',
+  'tools-late': 'tools/list is empty for the first 500 ms after the handshake',
+  // results and errors
+  'iserror-to-success': 'strips isError from tool results',
+  'iserror-to-jsonrpc': 'turns isError results into JSON-RPC errors (-32603)',
+  'jsonrpc-error-flattened': 'replaces the code of downstream JSON-RPC errors by -32603',
+  'unknown-tool-iserror': 'answers an unknown tool with an isError result instead of -32602',
+  'leak-internals': 'error messages carry the exception stack trace (file paths)',
+  'anonymous-errors': 'error messages do not name the failing server and tool',
+  // resilience
+  'no-timeout': 'waits forever for a hung downstream (no per-call timeout)',
+  'dead-backend-cascade': 'once one downstream has died, calls to every other downstream fail too',
+  'down-at-start-fatal': 'tools/list fails while a downstream that was down at session start stays down',
+  'no-reconnect': 'a downstream that died stays dead for the rest of the session',
+  'stale-session': 'does not re-initialize when a downstream answers 404 (session expired)',
+  'no-failover': 'only the first replica of a replicated server is ever used',
+  // notifications and server-to-client requests
+  'list-changed-dropped': 'does not relay notifications/tools/list_changed upstream',
+  'progress-dropped': 'does not relay progress notifications',
+  'progress-after-result': 'relays progress notifications only after the result',
+  'cancel-dropped': 'does not relay notifications/cancelled downstream',
+  'logs-dropped': 'does not relay logging messages',
+  'sampling-fabricated': 'answers sampling/createMessage itself instead of relaying it upstream',
+  'notifications-leak': 'relays logs and list_changed to every upstream session',
+  // sessions and concurrency
+  'crossed-responses': 'concurrent calls finishing close together may get each other’s results',
+  'session-leak': 'never releases the downstream sessions/processes of a closed upstream session',
+  'session-not-validated': 'answers an unknown Mcp-Session-Id with 400 instead of 404',
+  'no-ping': 'answers ping with -32601 (method not found)',
+  // pass-through
+  'no-trace': 'strips params._meta (traceparent) before forwarding',
+  'args-mutated': 'adds a key (_gateway) to the tool arguments',
+  'resources-unrouted': 'sends every resources/read to the first downstream server',
+  'prompts-unrouted': 'forwards prompts/get with the exposed (prefixed) name',
+  // security
+  'auth-forwarded': 'forwards the upstream Authorization and Cookie headers to HTTP downstreams',
+  'no-origin-check': 'accepts any Origin header on HTTP',
+  'oversize-crash': 'a request larger than 1 MiB kills the gateway',
+} as const satisfies Record<string, string>;
+
+export type DefectName = keyof typeof DEFECTS;
+
+export const DEFECT_NAMES = Object.keys(DEFECTS) as DefectName[];
+
+/** The set of defects a gateway runs with; `has` is the one question code asks. */
+export class Defects {
+  private readonly on: ReadonlySet<DefectName>;
+  constructor(names: Iterable<DefectName> = []) {
+    this.on = new Set(names);
+  }
+  has(name: DefectName): boolean {
+    return this.on.has(name);
+  }
+  list(): DefectName[] {
+    return [...this.on];
+  }
+}
+
+export function isDefectName(name: string): name is DefectName {
+  return Object.hasOwn(DEFECTS, name);
+}
+
+/** Validate defect names (from `--defect` or options); every unknown one is a problem (exit 2). */
+export function parseDefects(names: readonly string[], label = '--defect'): Defects {
+  const problems = names
+    .map((n, i) => ({ n, i }))
+    .filter(({ n }) => !isDefectName(n))
+    .map(({ n, i }) => ({
+      path: `${label}[${i}]`,
+      message: `unknown defect '${n}' (known: ${DEFECT_NAMES.join(', ')})`,
+    }));
+  if (problems.length > 0) {
+    throw new HarnessError('INVALID_ARGS', `${problems.length} unknown defect(s)`, { problems });
+  }
+  return new Defects(names as DefectName[]);
+}
+
+/** The registry as a Markdown table (used by `main.js --list-defects` and the docs). */
+export function defectsTable(): string {
+  const rows = DEFECT_NAMES.map((n) => `| \`${n}\` | ${DEFECTS[n]} |`);
+  return ['| defect | what the gateway does wrong |', '|---|---|', ...rows].join('\n');
+}

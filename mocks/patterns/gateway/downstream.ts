@@ -1,0 +1,215 @@
+import {
+  Client,
+  type ClientCapabilities,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { describeExit } from '../../../harness/target/process.js';
+import { HarnessStdioTransport } from '../../../harness/target/stdio.js';
+import type { Defects } from './defects.js';
+import { classify, DeadlineExceeded, DownstreamUnavailable, shortReason } from './errors.js';
+import type { McpServerEntry } from './settings.js';
+
+export const GATEWAY_INFO = { name: 'mcp-harness-gateway', version: '0.1.0' };
+
+/** What a downstream connection needs from the upstream session that owns it. */
+export interface DownstreamOwner {
+  readonly defects: Defects;
+  /** The per-call timeout (for messages). */
+  readonly timeoutMs: number;
+  /** Capabilities to declare downstream: those of the upstream client (sampling, elicitation, roots). */
+  clientCapabilities(): ClientCapabilities;
+  /** Extra headers for HTTP downstreams (empty unless the auth-forwarded defect is on). */
+  forwardedHeaders(): Record<string, string>;
+  /** Install notification and request relays on a fresh client. */
+  install(client: Client, ds: Downstream): void;
+  /** Called after every (re)connect, e.g. to refresh the catalogue. */
+  connected(ds: Downstream): void;
+  log(message: string): void;
+}
+
+export type DownstreamState = 'idle' | 'up' | 'down' | 'closed';
+
+/** The upstream request a downstream call serves; relays attach notifications and requests to it. */
+export interface InflightCall {
+  notify(n: { method: string; params?: Record<string, unknown> }): Promise<void>;
+  log(level: string, data: unknown, logger?: string): Promise<void>;
+  send(method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<unknown>;
+}
+
+/**
+ * One downstream MCP server as seen by one upstream session: an SDK Client
+ * that is (re)connected on demand. Every operation runs within a deadline;
+ * a 404 (expired session) or refused connection is followed by one
+ * re-initialize and retry, a closed connection marks it down until the next use.
+ */
+export class Downstream {
+  state: DownstreamState = 'idle';
+  /** Connected at least once in this session. */
+  everUp = false;
+  lastError: string | undefined;
+  /** Upstream calls in flight on this downstream (latest last). */
+  readonly inflight: InflightCall[] = [];
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly entry: McpServerEntry,
+    private readonly owner: DownstreamOwner,
+  ) {}
+
+  /** PID of the stdio server process while connected. */
+  get pid(): number | undefined {
+    const t = this.current?.transport;
+    return t instanceof HarnessStdioTransport ? (t.pid ?? undefined) : undefined;
+  }
+
+  /** The connected client, if any (no connect attempt). */
+  get current(): Client | undefined {
+    return this.state === 'up' ? this.client : undefined;
+  }
+
+  /** A connected client, connecting (again) when needed, before `deadline` (ms epoch). */
+  async ready(deadline: number): Promise<Client> {
+    if (this.state === 'closed') throw new DownstreamUnavailable('the gateway session is closed');
+    if (this.state === 'up' && this.client) return this.client;
+    if (this.state === 'down' && this.everUp && this.owner.defects.has('no-reconnect'))
+      throw new DownstreamUnavailable(`down since: ${this.lastError}`);
+    this.connecting ??= this.connect(deadline).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /**
+   * Run one request on a connected client. When the connection turns out dead
+   * before the request was answered (404, refused), reconnect and retry once.
+   */
+  async run<T>(deadline: number, fn: (c: Client, ms: number) => Promise<T>): Promise<T> {
+    const { timeoutMs } = this.owner;
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.ready(deadline);
+      try {
+        return await fn(client, remaining(deadline, timeoutMs));
+      } catch (err) {
+        const f = classify(err, timeoutMs);
+        if (f.kind === 'closed' || f.kind === 'unavailable' || f.kind === 'expired')
+          this.markDown(client, f.reason);
+        const retry =
+          attempt === 0 &&
+          ((f.kind === 'expired' && !this.owner.defects.has('stale-session')) ||
+            (f.kind === 'unavailable' && !this.owner.defects.has('no-reconnect')));
+        if (!retry) throw err;
+      }
+    }
+  }
+
+  private async connect(deadline: number): Promise<Client> {
+    const ms = remaining(deadline, this.owner.timeoutMs);
+    const transport = this.buildTransport();
+    const client = new Client(GATEWAY_INFO, { capabilities: this.owner.clientCapabilities() });
+    this.owner.install(client, this);
+    client.onerror = () => {}; // SSE stream reconnects and stray lines: not the caller's business
+    client.onclose = () => {
+      if (this.client === client) this.markDown(client, 'the server closed the connection');
+    };
+    try {
+      await client.connect(transport, { timeout: ms });
+    } catch (err) {
+      const exit = transport instanceof HarnessStdioTransport ? transport.unpromptedExit : undefined;
+      await client.close().catch(() => {});
+      if (transport instanceof HarnessStdioTransport) await transport.kill();
+      const f = classify(err, ms);
+      const reason = exit
+        ? `the server process ${describeExit(exit)}`
+        : f.kind === 'timeout'
+          ? `no answer to initialize within ${ms} ms`
+          : shortReason(err);
+      if (this.state !== 'closed') this.state = 'down';
+      this.lastError = reason;
+      this.owner.log(`downstream ${this.name}: cannot connect: ${reason}`);
+      throw new DownstreamUnavailable(reason, { cause: err });
+    }
+    if (this.state === 'closed') {
+      await client.close().catch(() => {});
+      throw new DownstreamUnavailable('the gateway session is closed');
+    }
+    this.client = client;
+    this.state = 'up';
+    this.everUp = true;
+    this.lastError = undefined;
+    this.owner.connected(this);
+    return client;
+  }
+
+  /** Forget a dead connection (its process group is ended); the next use reconnects. */
+  markDown(client: Client, reason: string): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    if (this.state === 'up') this.state = 'down';
+    this.lastError = reason;
+    this.owner.log(`downstream ${this.name}: down: ${reason}`);
+    void client.close().catch(() => {});
+  }
+
+  /** Release the downstream session (DELETE on HTTP) and end a stdio process group. */
+  async close(): Promise<void> {
+    this.state = 'closed';
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    const transport = client.transport;
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+      await withTimeout(transport.terminateSession(), 1000).catch(() => {});
+    }
+    await withTimeout(client.close(), 3000).catch(() => {});
+  }
+
+  private buildTransport(): Transport {
+    const e = this.entry;
+    if ('command' in e) {
+      return new HarnessStdioTransport({
+        command: e.command,
+        args: e.args,
+        env: e.env,
+        cwd: e.cwd,
+        shutdownTimeoutMs: 1000,
+      });
+    }
+    const requestInit = { headers: { ...e.headers, ...this.owner.forwardedHeaders() } };
+    const url = new URL(e.url);
+    if (e.type === 'sse') return new SSEClientTransport(url, { requestInit });
+    return new StreamableHTTPClientTransport(url, {
+      requestInit,
+      reconnectionOptions: {
+        maxRetries: 2,
+        initialReconnectionDelay: 500,
+        maxReconnectionDelay: 2000,
+        reconnectionDelayGrowFactor: 2,
+      },
+    });
+  }
+}
+
+/** Milliseconds left before `deadline`; throws when none are. */
+export function remaining(deadline: number, timeoutMs: number): number {
+  const ms = deadline - Date.now();
+  if (ms <= 0) throw new DeadlineExceeded(timeoutMs);
+  return ms;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let t: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<undefined>((r) => {
+        t = setTimeout(() => r(undefined), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(t);
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/server';
+import type { GatewayContext } from './context.js';
+import { GatewaySession } from './session.js';
+
+interface Entry {
+  session: GatewaySession;
+  transport: NodeStreamableHTTPServerTransport;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Above this a request kills the gateway when the oversize-crash defect is on. */
+const CRASH_BYTES = 1024 * 1024;
+
+/**
+ * Streamable HTTP upstream: stateful sessions (one GatewaySession per
+ * Mcp-Session-Id), Origin validation (a foreign Origin is 403, no Origin is
+ * fine), a body limit (413), 404 for an unknown session, and DELETE or
+ * shutdown releasing everything the session opened downstream.
+ */
+export async function serveHttp(
+  gw: GatewayContext,
+  host: string,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const { settings } = gw.config;
+  const entries = new Map<string, Entry>();
+  const sockets = new Set<Socket>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    if (path !== settings.path) return sendJson(res, 404, { error: `no MCP endpoint at ${path}` });
+    if (!gw.defects.has('no-origin-check') && !originAllowed(req.headers.origin, settings.allowedOrigins)) {
+      return rpcError(res, 403, -32000, 'Forbidden: Origin not allowed');
+    }
+    let body: JSONRPCMessage | undefined;
+    if (req.method === 'POST') {
+      const raw = await readBody(req, settings.maxBodyBytes, gw);
+      if (raw === undefined) return rpcError(res, 413, -32600, 'Request body too large');
+      try {
+        body = JSON.parse(raw) as JSONRPCMessage;
+      } catch {
+        return rpcError(res, 400, -32700, 'Parse error');
+      }
+    }
+    const sid = req.headers['mcp-session-id'];
+    let entry: Entry | undefined;
+    if (typeof sid === 'string') {
+      entry = entries.get(sid);
+      if (!entry) {
+        if (gw.defects.has('session-not-validated')) return rpcError(res, 400, -32000, 'Bad Request');
+        return rpcError(res, 404, -32001, 'Session not found');
+      }
+    } else if (req.method === 'POST' && body && isInitializeRequest(body)) {
+      entry = await open(req);
+    } else {
+      return req.method === 'POST'
+        ? rpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required')
+        : rpcError(res, 405, -32000, 'Method not allowed');
+    }
+    await entry.transport.handleRequest(req, res, body);
+  };
+
+  const open = async (req: IncomingMessage): Promise<Entry> => {
+    const auth: Record<string, string> = {};
+    for (const h of ['authorization', 'cookie'] as const) {
+      const v = req.headers[h];
+      if (typeof v === 'string') auth[h] = v;
+    }
+    const session = new GatewaySession(gw, auth);
+    const transport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        entries.set(id, entry);
+      },
+    });
+    const entry: Entry = { session, transport };
+    session.onClosed = () => {
+      if (transport.sessionId) entries.delete(transport.sessionId);
+    };
+    await session.server.connect(transport);
+    return entry;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      gw.log(`http: ${(err as Error)?.stack ?? err}`);
+      if (!res.headersSent) rpcError(res, 500, -32603, 'Internal error');
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const bound = typeof addr === 'object' && addr ? addr.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}${settings.path}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        await Promise.all([...entries.values()].map((e) => e.transport.close().catch(() => {})));
+        for (const s of sockets) s.destroy();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}
+
+/** No Origin (non-browser clients) is fine; otherwise localhost origins and the configured ones. */
+export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return LOCAL_HOSTS.has(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** The body as text, or undefined when it exceeds `limit` (the connection is then closed). */
+function readBody(req: IncomingMessage, limit: number, gw: GatewayContext): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > CRASH_BYTES && gw.defects.has('oversize-crash')) {
+        gw.fatal(`request body over ${CRASH_BYTES} bytes`);
+        return;
+      }
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
