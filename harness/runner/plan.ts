@@ -5,7 +5,13 @@ import { formatPath, zodProblems } from '../config/problems.js';
 import { HarnessError, type Problem } from '../errors.js';
 import { compileThresholds } from '../measure/threshold.js';
 import { type FleetSpec, FleetSpecSchema } from '../schema/fleet.js';
-import { type ScenarioSpec, ScenarioSpecSchema, type Step, stepAction } from '../schema/scenario.js';
+import {
+  type ScenarioSpec,
+  ScenarioSpecSchema,
+  type Step,
+  StepSchema,
+  stepAction,
+} from '../schema/scenario.js';
 import { type TargetSpec, TargetSpecSchema } from '../schema/target.js';
 import { SCENARIO_METRICS } from './metrics.js';
 import { checkStepReferences } from './plan-refs.js';
@@ -30,6 +36,7 @@ export interface PlanOptions {
 
 /** The target a scenario without one runs against: the harness as host over its fleet. */
 export const DEFAULT_TARGET = { pattern: 'mesh', fromFleet: true } as const;
+const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 
 export async function planScenario(source: string | object, options: PlanOptions = {}): Promise<Plan> {
   const file = typeof source === 'string' ? resolve(source) : undefined;
@@ -56,20 +63,40 @@ export async function planScenario(source: string | object, options: PlanOptions
     });
   }
 
+  // Each part is checked on its own too, so one broken field does not hide the problems of the others.
+  const part = <K extends keyof typeof ScenarioSpecSchema.shape>(key: K) => {
+    const r = ScenarioSpecSchema.shape[key].safeParse(rawObj[key]);
+    return r.success ? (r.data as ScenarioSpec[K]) : undefined;
+  };
+  const thresholdConfig = part('thresholds');
+  const vars = part('vars');
+  const stepList = part('steps');
   let thresholds: Plan['thresholds'] = [];
-  let steps: PlannedStep[] = [];
-  if (spec) {
+  if (thresholdConfig) {
     try {
-      thresholds = compileThresholds(spec.thresholds, SCENARIO_METRICS);
+      thresholds = compileThresholds(thresholdConfig, SCENARIO_METRICS);
     } catch (e) {
       problems.push(...((e as HarnessError).problems ?? []));
     }
-    problems.push(...unknownMetrics(spec));
-
-    steps = planSteps(spec.steps, 'steps', options.stepTimeoutMs ?? spec.stepTimeout, new Map());
+    problems.push(...unknownMetrics(thresholdConfig));
+  }
+  let steps: PlannedStep[] = [];
+  const stepTimeout = options.stepTimeoutMs ?? part('stepTimeout') ?? DEFAULT_STEP_TIMEOUT_MS;
+  if (!stepList && Array.isArray(rawObj.steps)) {
+    // Some steps are invalid (already reported): still check the servers the valid ones name.
+    const valid = rawObj.steps.map((raw) => {
+      const r = StepSchema.safeParse(raw);
+      return r.success ? r.data : undefined;
+    });
+    if (fleet || rawObj.fleet === undefined) {
+      problems.push(...unknownServers(planSteps(valid, 'steps', stepTimeout, new Map()), fleet));
+    }
+  }
+  if (stepList) {
+    steps = planSteps(stepList, 'steps', stepTimeout, new Map());
     problems.push(...duplicateNames(steps));
     problems.push(...unknownStepTags(thresholds, steps));
-    problems.push(...checkStepReferences(steps, spec.vars));
+    if (vars) problems.push(...checkStepReferences(steps, vars));
     if (fleet || rawObj.fleet === undefined) problems.push(...unknownServers(steps, fleet));
   }
 
@@ -146,45 +173,38 @@ function joinPath(prefix: string, path: string): string {
     : `${prefix}.${path}`;
 }
 
-/** Give every step a name and a deadline. Default names: the tool (or action), `#2`… on repeats. */
+/**
+ * Give every step a name and a deadline. Default names: the tool (or action),
+ * `#2`… on repeats. `undefined` marks a step that failed validation: skipped,
+ * while later steps keep their index in paths.
+ */
 function planSteps(
-  steps: Step[],
+  steps: ReadonlyArray<Step | undefined>,
   at: string,
   defaultTimeout: number,
   seen: Map<string, number>,
 ): PlannedStep[] {
-  return steps.map((step, i) => {
-    const path = `${at}[${i}]`;
-    const action = stepAction(step) as NonNullable<ReturnType<typeof stepAction>>;
-    const name = step.name ?? defaultName(step, action, seen);
-    const timeoutMs = step.timeout ?? defaultTimeout;
-    const base = { name, path, timeoutMs };
-    if ('call' in step)
-      return {
-        ...base,
-        kind: 'call',
-        tool: step.call,
-        args: step.args ?? {},
-        expect: step.expect ?? {},
-      };
-    if ('parallel' in step)
-      return {
-        ...base,
-        kind: 'parallel',
-        steps: planSteps(step.parallel, `${path}.parallel`, defaultTimeout, seen),
-      };
-    if ('fault' in step) return { ...base, kind: 'fault', fault: step.fault };
-    if ('restart' in step) return { ...base, kind: 'restart', server: step.restart };
-    if ('kill' in step) return { ...base, kind: 'kill', server: step.kill };
-    if ('wait' in step)
-      return { ...base, kind: 'wait', ms: step.wait, timeoutMs: Math.max(timeoutMs, step.wait + 1000) };
-    return {
-      ...base,
-      kind: 'repeat',
-      times: step.repeat,
-      steps: planSteps(step.steps, `${path}.steps`, defaultTimeout, seen),
-    };
-  });
+  return steps.flatMap((step, i) =>
+    step === undefined ? [] : [planStep(step, `${at}[${i}]`, defaultTimeout, seen)],
+  );
+}
+
+function planStep(step: Step, path: string, defaultTimeout: number, seen: Map<string, number>): PlannedStep {
+  const action = stepAction(step) as NonNullable<ReturnType<typeof stepAction>>;
+  const timeoutMs = step.timeout ?? defaultTimeout;
+  const base = { name: step.name ?? defaultName(step, action, seen), path, timeoutMs };
+  const children = (list: Step[], key: string) => planSteps(list, `${path}.${key}`, defaultTimeout, seen);
+  if ('call' in step) {
+    return { ...base, kind: 'call', tool: step.call, args: step.args ?? {}, expect: step.expect ?? {} };
+  }
+  if ('parallel' in step) return { ...base, kind: 'parallel', steps: children(step.parallel, 'parallel') };
+  if ('fault' in step) return { ...base, kind: 'fault', fault: step.fault };
+  if ('restart' in step) return { ...base, kind: 'restart', server: step.restart };
+  if ('kill' in step) return { ...base, kind: 'kill', server: step.kill };
+  // A wait's deadline always leaves room for the wait itself.
+  if ('wait' in step)
+    return { ...base, kind: 'wait', ms: step.wait, timeoutMs: Math.max(timeoutMs, step.wait + 1000) };
+  return { ...base, kind: 'repeat', times: step.repeat, steps: children(step.steps, 'steps') };
 }
 
 function defaultName(step: Step, action: string, seen: Map<string, number>): string {
@@ -245,9 +265,9 @@ function unknownServers(steps: readonly PlannedStep[], fleet: FleetSpec | undefi
   return out;
 }
 
-function unknownMetrics(spec: ScenarioSpec): Problem[] {
+function unknownMetrics(config: ScenarioSpec['thresholds']): Problem[] {
   const known = Object.keys(SCENARIO_METRICS);
-  return Object.keys(spec.thresholds)
+  return Object.keys(config)
     .map((selector) => ({ selector, metric: selector.split('{')[0]?.trim() ?? '' }))
     .filter(({ metric }) => !known.includes(metric))
     .map(({ selector, metric }) => ({
