@@ -1,10 +1,11 @@
+import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { nowUs } from '../measure/clock.js';
 import { injectTraceparent } from '../measure/trace-context.js';
 import type { StepResult } from '../schema/result.js';
 import { SAMPLE_METRICS } from '../schema/sample.js';
 import { ToolNotMappedError } from '../target/target.js';
 import type { ExecContext, StepScope } from './context.js';
-import { DeadlineError, deadlineSignal } from './deadline.js';
+import { DeadlineError, raceSignal } from './deadline.js';
 import { evaluateExpectations } from './expect.js';
 import { type CallOutcome, clip, describeOutcome, fromError, fromResult, stepValue } from './outcome.js';
 import type { PlannedCall } from './plan-types.js';
@@ -69,24 +70,22 @@ export async function executeCall(
     sessionId: sessionOf(ctx, route.client),
   });
   const meta = injectTraceparent({}, span)._meta;
-  const deadline = deadlineSignal(scope.signal, step.timeoutMs, `${step.tool}`);
   const t0 = nowUs();
   let o: CallOutcome;
   try {
-    const result = await ctx.target.callTool(step.tool, args, {
-      meta,
-      signal: deadline.signal,
-      // Our deadline should win; the SDK's own timeout is only a backstop.
-      timeoutMs: step.timeoutMs + 1_000,
-    });
+    // The step deadline is the SDK's request timeout (it also sends notifications/cancelled);
+    // the race only ends the step early when the enclosing group or the run is aborted.
+    // No per-call AbortSignal: it measurably slows the SDK's hot path.
+    const result = await raceSignal(
+      ctx.target.callTool(step.tool, args, { meta, timeoutMs: step.timeoutMs }),
+      scope.signal,
+    );
     o = fromResult(result as Record<string, unknown>);
     ctx.tracing.endSpan(span, { result });
   } catch (e) {
-    const reason = deadline.signal.aborted ? deadline.signal.reason : e;
+    const reason = isRequestTimeout(e) ? new DeadlineError(step.timeoutMs, step.tool) : e;
     o = reason instanceof DeadlineError ? { outcome: 'timeout', message: reason.message } : fromError(reason);
     ctx.tracing.endSpan(span, { error: reason });
-  } finally {
-    deadline.done();
   }
   const t1 = nowUs();
   const durationUs = t1 - t0;
@@ -146,6 +145,10 @@ function reasonOf(o: CallOutcome, expectations: StepResult['expectations']): str
   if (o.outcome !== 'ok') return clip(describeOutcome(o), 400);
   const e = expectations.find((x) => x.status === 'fail');
   return e ? clip(`${e.expectation}: expected ${e.expected}, observed ${e.observed}`, 400) : 'ok';
+}
+
+function isRequestTimeout(e: unknown): boolean {
+  return e instanceof SdkError && e.code === SdkErrorCode.RequestTimeout;
 }
 
 function sessionOf(ctx: ExecContext, client: string): string | undefined {

@@ -120,7 +120,8 @@ export async function connectEndpoint(endpoint: Endpoint, opts: ConnectEndpointO
         if (stdio.unpromptedExit) rejectDied(new Error('the server process exited'));
       });
     };
-    const connecting = client.connect(transport, { timeout: opts.timeoutMs, signal: ac.signal });
+    // No signal here: the SDK would keep it for every later request (a listener per call); the race below aborts.
+    const connecting = client.connect(transport, { timeout: opts.timeoutMs });
     await Promise.race([connecting, timedOut, aborted, died]);
     rejectDied = () => {};
     return {
