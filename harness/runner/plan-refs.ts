@@ -8,7 +8,12 @@ import { collectReferences } from './references.js';
  * parallel group, not a later step), a declared variable, or `iteration`
  * inside a repeat.
  */
-export function checkStepReferences(steps: readonly PlannedStep[], vars: Record<string, unknown>): Problem[] {
+export function checkStepReferences(
+  steps: readonly PlannedStep[],
+  vars: Record<string, unknown>,
+  /** Names of steps that failed validation (already reported): references to them are not reported again. */
+  broken: ReadonlySet<string> = new Set(),
+): Problem[] {
   const problems: Problem[] = [];
   const calls = new Map<string, PlannedStep>();
   const collectCalls = (list: readonly PlannedStep[]) => {
@@ -30,6 +35,7 @@ export function checkStepReferences(steps: readonly PlannedStep[], vars: Record<
         const { refs, problems: syntax } = collectReferences(s.args, `${s.path}.args`);
         for (const p of syntax) problems.push({ path: p.at, message: p.message });
         for (const { at, ref } of refs) {
+          if (ref.root === 'steps' && ref.name !== undefined && broken.has(ref.name)) continue;
           const message = refProblem(ref.root, ref.name, available, calls, vars, inRepeat);
           if (message) problems.push({ path: at, message: `{{${ref.source}}}: ${message}` });
         }

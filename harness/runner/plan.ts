@@ -53,7 +53,9 @@ export async function planScenario(source: string | object, options: PlanOptions
   const fleet = await loadPart(rawObj.fleet, 'fleet', baseDir, FleetSpecSchema, problems);
   const targetSource = options.target ?? (rawObj.target as string | object | undefined) ?? DEFAULT_TARGET;
   const targetPath = options.target !== undefined ? '--target' : 'target';
-  const target = await loadPart(targetSource, targetPath, baseDir, TargetSpecSchema, problems);
+  // A --target path is the user's, typed relative to where they stand; a scenario's own is relative to it.
+  const targetBase = options.target !== undefined ? process.cwd() : baseDir;
+  const target = await loadPart(targetSource, targetPath, targetBase, TargetSpecSchema, problems);
 
   if (target?.pattern === 'mesh' && target.fromFleet && rawObj.fleet === undefined) {
     problems.push({
@@ -69,36 +71,24 @@ export async function planScenario(source: string | object, options: PlanOptions
     return r.success ? (r.data as ScenarioSpec[K]) : undefined;
   };
   const thresholdConfig = part('thresholds');
-  const vars = part('vars');
-  const stepList = part('steps');
-  let thresholds: Plan['thresholds'] = [];
-  if (thresholdConfig) {
-    try {
-      thresholds = compileThresholds(thresholdConfig, SCENARIO_METRICS);
-    } catch (e) {
-      problems.push(...((e as HarnessError).problems ?? []));
-    }
-    problems.push(...unknownMetrics(thresholdConfig));
-  }
-  let steps: PlannedStep[] = [];
+  const thresholds = thresholdConfig ? compileEach(thresholdConfig, problems) : [];
+  if (thresholdConfig) problems.push(...unknownMetrics(thresholdConfig));
   const stepTimeout = options.stepTimeoutMs ?? part('stepTimeout') ?? DEFAULT_STEP_TIMEOUT_MS;
-  if (!stepList && Array.isArray(rawObj.steps)) {
-    // Some steps are invalid (already reported): still check the servers the valid ones name.
-    const valid = rawObj.steps.map((raw) => {
-      const r = StepSchema.safeParse(raw);
-      return r.success ? r.data : undefined;
-    });
-    if (fleet || rawObj.fleet === undefined) {
-      problems.push(...unknownServers(planSteps(valid, 'steps', stepTimeout, new Map()), fleet));
-    }
-  }
-  if (stepList) {
-    steps = planSteps(stepList, 'steps', stepTimeout, new Map());
-    problems.push(...duplicateNames(steps));
-    problems.push(...unknownStepTags(thresholds, steps));
-    if (vars) problems.push(...checkStepReferences(steps, vars));
-    if (fleet || rawObj.fleet === undefined) problems.push(...unknownServers(steps, fleet));
-  }
+  // Steps are validated one by one: the valid ones are still checked when another is broken.
+  const rawSteps = Array.isArray(rawObj.steps) ? (rawObj.steps as unknown[]) : [];
+  const valid = rawSteps.map((r) => {
+    const parsedStep = StepSchema.safeParse(r);
+    return parsedStep.success ? parsedStep.data : undefined;
+  });
+  const steps = planSteps(valid, 'steps', stepTimeout, new Map(), explicitNames(rawSteps));
+  // Names of steps that failed validation: references to them are not "unknown".
+  const planned = new Set([...walkSteps(steps)].map((st) => st.name));
+  const broken = new Set([...explicitNames(rawSteps)].filter((n) => !planned.has(n)));
+  problems.push(...duplicateNames(steps));
+  problems.push(...unknownStepTags(thresholds, steps, broken));
+  const vars = part('vars');
+  if (vars) problems.push(...checkStepReferences(steps, vars, broken));
+  if (fleet || rawObj.fleet === undefined) problems.push(...unknownServers(steps, fleet));
 
   if (problems.length > 0 || !spec || !target) {
     throw new HarnessError(
@@ -126,6 +116,18 @@ export async function planScenario(source: string | object, options: PlanOptions
     calibrate: spec.calibrate,
     tools: [...new Set(callSteps(steps).map((c) => c.tool))],
   };
+}
+
+/** Compile each selector on its own, so one bad expression does not hide the others' checks. */
+function compileEach(config: ScenarioSpec['thresholds'], problems: Problem[]): Plan['thresholds'] {
+  return Object.entries(config).flatMap(([selector, exprs]) => {
+    try {
+      return compileThresholds({ [selector]: exprs }, SCENARIO_METRICS);
+    } catch (e) {
+      problems.push(...((e as HarnessError).problems ?? []));
+      return [];
+    }
+  });
 }
 
 async function readScenario(file: string): Promise<unknown> {
@@ -183,17 +185,25 @@ function planSteps(
   at: string,
   defaultTimeout: number,
   seen: Map<string, number>,
+  reserved: ReadonlySet<string>,
 ): PlannedStep[] {
   return steps.flatMap((step, i) =>
-    step === undefined ? [] : [planStep(step, `${at}[${i}]`, defaultTimeout, seen)],
+    step === undefined ? [] : [planStep(step, `${at}[${i}]`, defaultTimeout, seen, reserved)],
   );
 }
 
-function planStep(step: Step, path: string, defaultTimeout: number, seen: Map<string, number>): PlannedStep {
+function planStep(
+  step: Step,
+  path: string,
+  defaultTimeout: number,
+  seen: Map<string, number>,
+  reserved: ReadonlySet<string>,
+): PlannedStep {
   const action = stepAction(step) as NonNullable<ReturnType<typeof stepAction>>;
   const timeoutMs = step.timeout ?? defaultTimeout;
-  const base = { name: step.name ?? defaultName(step, action, seen), path, timeoutMs };
-  const children = (list: Step[], key: string) => planSteps(list, `${path}.${key}`, defaultTimeout, seen);
+  const base = { name: step.name ?? defaultName(step, action, seen, reserved), path, timeoutMs };
+  const children = (list: Step[], key: string) =>
+    planSteps(list, `${path}.${key}`, defaultTimeout, seen, reserved);
   if ('call' in step) {
     return { ...base, kind: 'call', tool: step.call, args: step.args ?? {}, expect: step.expect ?? {} };
   }
@@ -207,7 +217,28 @@ function planStep(step: Step, path: string, defaultTimeout: number, seen: Map<st
   return { ...base, kind: 'repeat', times: step.repeat, steps: children(step.steps, 'steps') };
 }
 
-function defaultName(step: Step, action: string, seen: Map<string, number>): string {
+/** Every explicit `name:` in raw steps, nested ones included (default names must not take them). */
+function explicitNames(raw: readonly unknown[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (list: readonly unknown[]) => {
+    for (const r of list) {
+      if (typeof r !== 'object' || r === null) continue;
+      const o = r as Record<string, unknown>;
+      if (typeof o.name === 'string') out.add(o.name);
+      if (Array.isArray(o.parallel)) visit(o.parallel);
+      if (Array.isArray(o.steps)) visit(o.steps);
+    }
+  };
+  visit(raw);
+  return out;
+}
+
+function defaultName(
+  step: Step,
+  action: string,
+  seen: Map<string, number>,
+  reserved: ReadonlySet<string>,
+): string {
   const label =
     'call' in step
       ? step.call
@@ -218,9 +249,12 @@ function defaultName(step: Step, action: string, seen: Map<string, number>): str
           : 'kill' in step
             ? `kill:${step.kill}`
             : action;
-  const n = (seen.get(label) ?? 0) + 1;
-  seen.set(label, n);
-  return n === 1 ? label : `${label}#${n}`;
+  for (;;) {
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    const name = n === 1 ? label : `${label}#${n}`;
+    if (!reserved.has(name)) return name;
+  }
 }
 
 export function* walkSteps(steps: readonly PlannedStep[]): Generator<PlannedStep> {
@@ -277,10 +311,15 @@ function unknownMetrics(config: ScenarioSpec['thresholds']): Problem[] {
 }
 
 /** A threshold filtered on `step:NAME` must name a step: a typo would only show as "no samples" after the run. */
-function unknownStepTags(thresholds: Plan['thresholds'], steps: readonly PlannedStep[]): Problem[] {
+function unknownStepTags(
+  thresholds: Plan['thresholds'],
+  steps: readonly PlannedStep[],
+  broken: ReadonlySet<string>,
+): Problem[] {
   const names = new Set([...walkSteps(steps)].map((s) => s.name));
+  const unknown = (step: string | undefined) => step !== undefined && !names.has(step) && !broken.has(step);
   return thresholds
-    .filter((t) => t.selector.tags.step !== undefined && !names.has(t.selector.tags.step))
+    .filter((t) => unknown(t.selector.tags.step))
     .map((t) => ({
       path: formatPath(['thresholds', t.selector.source]),
       message: `no step named '${t.selector.tags.step}' (steps: ${[...names].join(', ')})`,

@@ -64,7 +64,12 @@ export const ExpectSchema = z
     namesFailing: z
       .union([
         z.literal(true),
-        z.object({ server: z.string().optional(), tool: z.string().optional() }).strict(),
+        z
+          .object({ server: z.string().min(1).optional(), tool: z.string().min(1).optional() })
+          .strict()
+          .refine((n) => n.server !== undefined || n.tool !== undefined, {
+            message: 'give server, tool or both',
+          }),
       ])
       .optional()
       .describe('the error names the failing server or tool (true: those of the called logical name)'),
@@ -133,7 +138,7 @@ const CallStepSchema = z
     call: z
       .string()
       .regex(
-        /^[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+$|^[A-Za-z0-9_.-]+$/,
+        /^(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$/,
         'expected a logical tool name server.tool',
       )
       .describe('logical tool name, server.tool'),
@@ -204,6 +209,8 @@ function checkOneAction(raw: unknown, ctx: z.RefinementCtx): void {
     });
     return;
   }
+  // `action` is the internal tag of the parsed union: refuse it rather than let it be overwritten.
+  if (Object.hasOwn(raw, 'action')) ctx.addIssue({ code: 'custom', message: "unknown key 'action'" });
   const present = STEP_ACTIONS.filter((k) => Object.hasOwn(raw, k));
   if (present.length === 1) return;
   ctx.addIssue({

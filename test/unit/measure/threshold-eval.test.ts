@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../../harness/errors.js';
 import { formatCount, formatDuration, formatRate } from '../../../harness/measure/format.js';
 import { LatencyHistogram } from '../../../harness/measure/histogram.js';
-import type { LatencySummary as HistogramSummary } from '../../../harness/schema/histogram.js';
 import { HistogramSet } from '../../../harness/measure/histogram-set.js';
 import {
   compileThresholds,
@@ -11,6 +10,7 @@ import {
   histogramLookup,
   ThresholdResultSchema,
 } from '../../../harness/measure/threshold.js';
+import type { LatencySummary as HistogramSummary } from '../../../harness/schema/histogram.js';
 import { parseThreshold } from '../../../harness/schema/threshold.js';
 
 const summary = (over: Partial<HistogramSummary>): HistogramSummary => ({
