@@ -68,12 +68,19 @@ export function stepHistogram(scenario: ScenarioResult, step: StepResult): Histo
   );
 }
 
-/** Histograms of a scenario that no step claims (e.g. downstream or overhead series). */
+/**
+ * Histograms of a scenario that no step claims (e.g. downstream or overhead
+ * series). A one-sample series of a step that has its own line says nothing
+ * that line does not (it shows downstream and overhead), so it is left out.
+ */
 export function otherHistograms(scenario: ScenarioResult): HistogramSummary[] {
   const claimed = new Set(
     scenario.steps.map((s) => stepHistogram(scenario, s)).filter((h) => h !== undefined),
   );
-  return scenario.histograms.filter((h) => !claimed.has(h));
+  const shown = new Set(scenario.steps.map((s) => s.name));
+  return scenario.histograms.filter(
+    (h) => !claimed.has(h) && !(h.count === 1 && h.tags.step !== undefined && shown.has(h.tags.step)),
+  );
 }
 
 /** `step=search outcome=ok`, in key order, for display. */
