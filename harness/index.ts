@@ -2,6 +2,11 @@
 
 export { createFleet, type Fleet, type FleetOptions, type McpServerEntry } from '../mocks/server/fleet.js';
 export type { MockHandle } from '../mocks/server/handle.js';
+export { type Baseline, BaselineSchema } from './checks/baseline.js';
+export type { CheckContext } from './checks/context.js';
+export { SUITE_CHECKS } from './checks/registry.js';
+export { type ChecksRun, type RunChecksOptions, runChecks } from './checks/run-checks.js';
+export { type Check, check, SUITES, type SuiteName, type Verdict } from './checks/types.js';
 export { loadFleet } from './config/fleet-file.js';
 export { ERROR_CATALOG, EXIT, HarnessError, isHarnessError, type Problem } from './errors.js';
 export { nowUs } from './measure/clock.js';

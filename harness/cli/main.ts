@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../../mocks/server/package-root.js';
 import { EXIT, HarnessError, isHarnessError } from '../errors.js';
+import { registerCheck } from './commands/check.js';
 import { registerMock } from './commands/mock.js';
 import { registerRun } from './commands/run.js';
 
@@ -15,9 +16,11 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let exitCode: number = EXIT.ok;
   registerMock(program);
-  registerRun(program, (code) => {
+  const setExit = (code: number) => {
     exitCode = code;
-  });
+  };
+  registerRun(program, setExit);
+  registerCheck(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -147,6 +147,17 @@ export const TargetSpecSchema = z
     naming: NamingSchema.optional().describe('default: origin for gateway, identity otherwise'),
     timeoutMs: z.number().int().positive().default(30_000).describe('per request, including the handshake'),
     protocol: ProtocolSchema.default('legacy'),
+    checks: z
+      .object({
+        fleet: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('fleet file the suites put behind the SUT (default: the built-in conformance fleet)'),
+      })
+      .catchall(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('conformance options: fleet, and per-suite options under the suite name'),
   })
   .strict()
   .superRefine(checkPatternShape, { when: () => true })

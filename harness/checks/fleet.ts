@@ -1,0 +1,119 @@
+import type { FleetInput } from '../schema/fleet.js';
+
+/**
+ * The fleet the gateway, http and security suites put behind the SUT: servers
+ * on every transport, a name that collides across two servers, a paginated
+ * list, every content type, an isError tool, a JSON-RPC error tool, progress,
+ * logs, resources and prompts. Checks name what they use as `server.tool`.
+ */
+const PNG_1PX =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+export const CONFORMANCE_FLEET = {
+  seed: 1,
+  servers: [
+    {
+      name: 'alpha',
+      transport: 'http',
+      pageSize: 3,
+      tools: [
+        {
+          name: 'echo',
+          description: 'Echo the arguments back',
+          inputSchema: {
+            type: 'object',
+            properties: { message: { type: 'string' }, n: { type: 'number' } },
+            required: ['message'],
+          },
+          result: { echo: true },
+        },
+        {
+          name: 'add',
+          title: 'Add two numbers',
+          description: 'Adds a and b (always answers 3 for 1 + 2)',
+          inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
+          outputSchema: { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] },
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+          result: { text: '3', structuredContent: { sum: 3 } },
+        },
+        {
+          name: 'fail',
+          description: 'Always fails as a tool (isError)',
+          result: { isError: true, text: 'alpha/fail: the widget is broken' },
+        },
+        {
+          name: 'rpc_error',
+          description: 'Always answers with a JSON-RPC error -32050',
+          result: { text: 'never sent' },
+        },
+        {
+          name: 'rich',
+          description: 'Every content type and structuredContent',
+          result: {
+            content: [
+              { type: 'text', text: 'plain text' },
+              { type: 'image', data: PNG_1PX, mimeType: 'image/png' },
+              { type: 'audio', data: 'UklGRiQAAABXQVZF', mimeType: 'audio/wav' },
+              { type: 'resource_link', uri: 'alpha://docs/readme', name: 'readme', mimeType: 'text/plain' },
+              {
+                type: 'resource',
+                resource: { uri: 'alpha://docs/inline', mimeType: 'text/plain', text: 'inline' },
+              },
+            ],
+            structuredContent: { kinds: ['text', 'image', 'audio', 'resource_link', 'resource'] },
+          },
+        },
+        {
+          name: 'progress',
+          description: 'Sends three progress notifications, then answers',
+          progress: { steps: 3, intervalMs: 20 },
+          result: { text: 'done' },
+        },
+        {
+          name: 'log',
+          description: 'Sends a log message, then answers',
+          logs: [{ level: 'info', data: 'alpha log line', logger: 'alpha' }],
+          result: { text: 'logged' },
+        },
+        {
+          name: 'slow',
+          description: 'Answers after a fault-controlled delay',
+          result: { text: 'slow done' },
+        },
+      ],
+      resources: [
+        { uri: 'alpha://docs/readme', name: 'readme', mimeType: 'text/plain', text: 'alpha readme' },
+      ],
+      prompts: [
+        {
+          name: 'greet',
+          description: 'Greets someone',
+          arguments: [{ name: 'who', required: true }],
+          messages: [{ role: 'user', text: 'Hello {{args.who}} from alpha' }],
+        },
+      ],
+      faults: [
+        { type: 'protocol-error', tools: ['rpc_error'], code: -32050, message: 'alpha/rpc_error refused' },
+      ],
+    },
+    {
+      name: 'beta',
+      transport: 'http',
+      tools: [
+        {
+          name: 'echo',
+          description: 'Echo from beta (same name as alpha.echo)',
+          inputSchema: { type: 'object', properties: { message: { type: 'string' } } },
+          result: { text: 'beta says {{args.message}}' },
+        },
+        { name: 'lookup', description: 'Look something up', result: { text: 'beta lookup' } },
+      ],
+      resources: [{ uri: 'beta://notes/one', name: 'one', mimeType: 'text/plain', text: 'beta note' }],
+    },
+    {
+      name: 'gamma',
+      transport: 'stdio',
+      tools: [{ name: 'status', description: 'Status of gamma', result: { text: 'gamma ok' } }],
+    },
+  ],
+} satisfies FleetInput;

@@ -1,0 +1,219 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import { loadFleet } from '../config/fleet-file.js';
+import { HarnessError, isHarnessError } from '../errors.js';
+import { raceSignal } from '../runner/deadline.js';
+import { fleetEndpoints } from '../runner/fleet-endpoints.js';
+import type { CheckResult } from '../schema/result.js';
+import { loadTarget, type TargetSpec } from '../schema/target.js';
+import { openTarget, SUT, type Target } from '../target/target.js';
+import { applyBaseline, loadBaseline } from './baseline.js';
+import type { CheckContext } from './context.js';
+import { CONFORMANCE_FLEET } from './fleet.js';
+import { restoreFleet } from './fleet-state.js';
+import { allChecks } from './registry.js';
+import { selectChecks } from './select.js';
+import { openSession, type Session, sessionOf } from './session.js';
+import { type Check, fail, type SuiteName, toResult, type Verdict } from './types.js';
+
+/**
+ * Run conformance suites against a target: start the fleet the suites need,
+ * launch/connect the SUT behind it, run each check with its own deadline and
+ * restore the fleet after it. A SUT that dies mid-suite is relaunched once;
+ * if it stays down, every remaining check fails with that reason. Invalid
+ * input throws (exit 2); everything else is a result.
+ */
+export interface RunChecksOptions {
+  target: string | TargetSpec;
+  /** Suite names (validated: an unknown one is INVALID_ARGS). */
+  suites?: readonly string[];
+  /** Check ids (or id prefixes ending in `.`) to run; default all of the suites. */
+  only?: readonly string[];
+  /** Expected-failures baseline file. */
+  expectedFailures?: string;
+  /** Deadline of one check (default 30 s). */
+  checkTimeoutMs?: number;
+  onResult?: (result: CheckResult) => void;
+  signal?: AbortSignal;
+}
+
+export interface ChecksRun {
+  target: string;
+  results: CheckResult[];
+  /** Why the SUT could not be started or reached at all (exit 3), when that happened. */
+  error?: { code: string; message: string };
+}
+
+export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
+  const targetFile = typeof options.target === 'string' ? resolve(options.target) : undefined;
+  const spec = targetFile ? await loadTarget(targetFile) : (options.target as TargetSpec);
+  const checks = selectChecks(spec, options.suites, options.only);
+  const baseline = options.expectedFailures
+    ? await loadBaseline(options.expectedFailures, new Set(allChecks().map((c) => c.id)))
+    : {};
+  const fleetSpec = spec.checks?.fleet
+    ? await loadFleet(resolve(targetFile ? dirname(targetFile) : '.', spec.checks.fleet))
+    : CONFORMANCE_FLEET;
+  const label = spec.name ?? (targetFile ? targetFile : spec.pattern);
+
+  const work = await mkdtemp(join(tmpdir(), 'mcp-harness-check-'));
+  const fleet = createFleet(fleetSpec);
+  const results: CheckResult[] = [];
+  const emit = (r: CheckResult) => {
+    results.push(r);
+    options.onResult?.(r);
+  };
+  let sut: Sut | undefined;
+  try {
+    await fleet.start();
+    const mcpServersFile = await fleet.writeMcpServersFile(join(work, 'mcpServers.json'));
+    const open = () => openSut(spec, fleet, mcpServersFile, options.signal);
+    try {
+      sut = await open();
+    } catch (e) {
+      if (!isHarnessError(e) || e.code === 'INVALID_CONFIG') throw e;
+      for (const c of checks)
+        emit(toResult(c, fail(`not run: the SUT could not be started or reached: ${e.message}`), 0));
+      return {
+        target: label,
+        results: applyBaseline(results, baseline),
+        error: { code: e.code, message: e.render() },
+      };
+    }
+    let gone: string | undefined;
+    for (const c of checks) {
+      if (options.signal?.aborted) break;
+      if (gone) {
+        emit(toResult(c, fail(`not run: the SUT is gone (${gone})`), 0));
+        continue;
+      }
+      const t0 = performance.now();
+      const verdict = await runOne(c, sut, fleet, spec, open, options.checkTimeoutMs ?? 30_000, (s) => {
+        sut = s;
+      });
+      emit(toResult(c, verdict, performance.now() - t0));
+      await restoreFleet(fleet);
+      gone = await ensureAlive(sut, open, (s) => {
+        sut = s;
+      });
+    }
+  } finally {
+    await sut?.target.close().catch(() => {});
+    await fleet.stop().catch(() => {});
+    await rm(work, { recursive: true, force: true });
+  }
+  return { target: label, results: applyBaseline(results, baseline) };
+}
+
+interface Sut {
+  target: Target;
+  session: Session | undefined;
+}
+
+async function openSut(
+  spec: TargetSpec,
+  fleet: Fleet,
+  mcpServersFile: string,
+  signal?: AbortSignal,
+): Promise<Sut> {
+  const endpoints = fleetEndpoints(fleet);
+  const placeholders: Record<string, string> = { mcpServersFile };
+  if (fleet.controlUrl) placeholders.controlUrl = fleet.controlUrl;
+  for (const [name, e] of Object.entries(endpoints))
+    if (e.transport !== 'stdio') placeholders[`fleet.${name}.url`] = e.url;
+  const target = await openTarget(spec, { placeholders, fleetEndpoints: endpoints, signal });
+  const main = target.connections.get(SUT);
+  return { target, session: main ? sessionOf(main, spec.timeoutMs) : undefined };
+}
+
+async function runOne(
+  c: Check,
+  sut: Sut,
+  fleet: Fleet,
+  spec: TargetSpec,
+  open: () => Promise<Sut>,
+  timeoutMs: number,
+  replace: (s: Sut) => void,
+): Promise<Verdict> {
+  const deferred: Array<() => Promise<unknown>> = [];
+  const ac = new AbortController();
+  const timer = setTimeout(
+    () => ac.abort(new Error(`the check did not finish within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  let current = sut;
+  const ctx: CheckContext = {
+    pattern: spec.pattern,
+    get endpoint() {
+      return current.target.spec.endpoint;
+    },
+    get target() {
+      return current.target;
+    },
+    fleet,
+    timeoutMs: spec.timeoutMs,
+    options: (spec.checks?.[c.suite] as Record<string, unknown> | undefined) ?? {},
+    get session() {
+      return current.session;
+    },
+    get toolMap() {
+      return current.target.toolMap;
+    },
+    mock(name) {
+      const m = fleet.mocks.get(name);
+      if (!m) throw new Error(`the fleet has no server '${name}'`);
+      return m;
+    },
+    exposed: (logical) => current.target.route(logical)?.name,
+    async open(o = {}) {
+      const endpoint = current.target.spec.endpoint;
+      if (!endpoint) throw new Error('a mesh has no single endpoint to open a session to');
+      const s = await openSession(endpoint, { timeoutMs: spec.timeoutMs, ...o });
+      deferred.push(() => s.close());
+      return s;
+    },
+    async relaunch(between) {
+      await current.target.close();
+      await between?.();
+      current = await open();
+      replace(current);
+    },
+    defer: (fn) => deferred.push(fn),
+    signal: ac.signal,
+  };
+  try {
+    return await raceSignal(c.run(ctx), ac.signal);
+  } catch (e) {
+    return fail(`the check could not complete: ${(e as Error)?.message ?? String(e)}`);
+  } finally {
+    clearTimeout(timer);
+    for (const fn of deferred.reverse()) await fn().catch(() => {});
+  }
+}
+
+/** After a check: is the SUT still answering? Relaunch it once if not; the reason when it stays down. */
+async function ensureAlive(
+  sut: Sut,
+  open: () => Promise<Sut>,
+  replace: (s: Sut) => void,
+): Promise<string | undefined> {
+  const ping = async (s: Sut) => {
+    for (const c of s.target.clients.values()) await c.ping({ timeout: 5_000 });
+  };
+  try {
+    await ping(sut);
+    return undefined;
+  } catch {
+    await sut.target.close().catch(() => {});
+    try {
+      const fresh = await open();
+      replace(fresh);
+      await ping(fresh);
+      return undefined;
+    } catch (e) {
+      return e instanceof HarnessError ? e.message : (e as Error).message;
+    }
+  }
+}

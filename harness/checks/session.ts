@@ -1,0 +1,73 @@
+import type { ClientOptions, Tool } from '@modelcontextprotocol/client';
+import { nowUs } from '../measure/clock.js';
+import { type CallOutcome, fromError, fromResult } from '../runner/outcome.js';
+import type { Endpoint } from '../schema/target.js';
+import { type Connection, connectEndpoint } from '../target/connect.js';
+
+/**
+ * One client session to the SUT, as checks use it: list tools, call a tool
+ * by its exposed name and get the outcome as data (never an exception),
+ * with the time it took.
+ */
+export interface CallProbe extends CallOutcome {
+  durationMs: number;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  meta?: Record<string, unknown>;
+  onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
+  signal?: AbortSignal;
+}
+
+export interface Session {
+  readonly connection: Connection;
+  /** Every tool, all pages followed. */
+  tools(): Promise<Tool[]>;
+  call(name: string, args?: Record<string, unknown>, opts?: CallOptions): Promise<CallProbe>;
+  close(): Promise<void>;
+}
+
+export interface OpenSessionOptions {
+  timeoutMs: number;
+  clientOptions?: ClientOptions;
+  /** Extra HTTP headers (e.g. Authorization, to see whether it leaks downstream). */
+  headers?: Record<string, string>;
+  label?: string;
+}
+
+export async function openSession(endpoint: Endpoint, opts: OpenSessionOptions): Promise<Session> {
+  const ep: Endpoint =
+    opts.headers && endpoint.transport !== 'stdio'
+      ? { ...endpoint, headers: { ...endpoint.headers, ...opts.headers } }
+      : endpoint;
+  const connection = await connectEndpoint(ep, {
+    timeoutMs: opts.timeoutMs,
+    clientOptions: opts.clientOptions,
+    label: opts.label ?? 'check session',
+  });
+  return sessionOf(connection, opts.timeoutMs);
+}
+
+export function sessionOf(connection: Connection, timeoutMs: number): Session {
+  const { client } = connection;
+  return {
+    connection,
+    async tools() {
+      return (await client.listTools(undefined, { timeout: timeoutMs })).tools;
+    },
+    async call(name, args = {}, o = {}) {
+      const t0 = nowUs();
+      try {
+        const result = await client.callTool(
+          { name, arguments: args, ...(o.meta ? { _meta: o.meta } : {}) },
+          { timeout: o.timeoutMs ?? timeoutMs, onprogress: o.onprogress, signal: o.signal },
+        );
+        return { ...fromResult(result as Record<string, unknown>), durationMs: (nowUs() - t0) / 1000 };
+      } catch (e) {
+        return { ...fromError(e), durationMs: (nowUs() - t0) / 1000 };
+      }
+    },
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,71 @@
+import type { CheckResult } from '../schema/result.js';
+import type { CheckContext } from './context.js';
+
+/**
+ * A check is one conformance assertion: plain data plus `run(ctx)`. Failures
+ * are data (a verdict), not exceptions; an exception thrown by `run` becomes a
+ * failed check with the error as its observation (the check itself broke).
+ */
+
+export const SUITES = ['gateway', 'http', 'security', 'chain', 'mesh'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+/** A MUST that breaks fails the check; a SHOULD that breaks warns. */
+export type Severity = 'must' | 'should';
+
+export type Verdict =
+  | { status: 'pass'; observed: string; evidence?: Record<string, unknown> }
+  | { status: 'fail'; observed: string; evidence?: Record<string, unknown> }
+  | { status: 'skip'; reason: string };
+
+export interface Check {
+  /** `suite.kebab-name`, stable: baselines and `--only` refer to it. */
+  id: string;
+  title: string;
+  suite: SuiteName;
+  /** Spec version + section (`MCP 2025-11-25 server/tools §Error Handling`) or the practice enforced. */
+  specRef: string;
+  severity: Severity;
+  /** What a conforming system does, in one sentence (the report's "expected"). */
+  expected: string;
+  run(ctx: CheckContext): Promise<Verdict>;
+}
+
+/** Define a check (identity, typed; keeps check files free of boilerplate). */
+export function check(def: Check): Check {
+  return def;
+}
+
+export const pass = (observed: string, evidence?: Record<string, unknown>): Verdict => ({
+  status: 'pass',
+  observed,
+  ...(evidence ? { evidence } : {}),
+});
+
+export const fail = (observed: string, evidence?: Record<string, unknown>): Verdict => ({
+  status: 'fail',
+  observed,
+  ...(evidence ? { evidence } : {}),
+});
+
+export const skip = (reason: string): Verdict => ({ status: 'skip', reason });
+
+/** Pass when `ok`, else fail; both with the same observation. */
+export const verdict = (ok: boolean, observed: string, evidence?: Record<string, unknown>): Verdict =>
+  ok ? pass(observed, evidence) : fail(observed, evidence);
+
+/** The result of a check, from its definition and verdict. */
+export function toResult(c: Check, v: Verdict, durationMs: number): CheckResult {
+  const base = {
+    id: c.id,
+    title: c.title,
+    suite: c.suite,
+    severity: c.severity,
+    specRef: c.specRef,
+    expected: c.expected,
+    durationMs: Math.round(durationMs * 1000) / 1000,
+  };
+  if (v.status === 'skip') return { ...base, status: 'skip', observed: 'not run', reason: v.reason };
+  const status = v.status === 'pass' ? 'pass' : c.severity === 'must' ? 'fail' : 'warn';
+  return { ...base, status, observed: v.observed, ...(v.evidence ? { evidence: v.evidence } : {}) };
+}

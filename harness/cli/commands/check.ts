@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { runChecks } from '../../checks/run-checks.js';
+import { EXIT } from '../../errors.js';
+import { createProgress } from '../../report/console.js';
+import { appendStepSummary, renderMarkdown } from '../../report/markdown.js';
+import { REPORTER_NAMES, writeReports } from '../../report/registry.js';
+import { buildRunReport } from '../../schema/result.js';
+import { VERSION } from '../../version.js';
+
+interface CheckOptions {
+  target: string;
+  suite?: string[];
+  only?: string[];
+  expectedFailures?: string;
+  reportDir: string;
+  format: string[];
+  progress: boolean;
+}
+
+export function registerCheck(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('run conformance suites against a target (gateway, chain, mesh…)')
+    .requiredOption('--target <file>', 'target file (YAML or JSON)')
+    .option('--suite <suites...>', 'suites to run (default: those that fit the target pattern)')
+    .option('--only <ids...>', 'only these check ids (or id prefixes ending in a dot)')
+    .option('--expected-failures <file>', 'baseline of checks expected to fail (id: reason)')
+    .option('--report-dir <dir>', 'where json/junit/md reports are written', 'mcp-harness-report')
+    .option('--format <formats...>', `report formats: ${REPORTER_NAMES.join(', ')}`, ['console'])
+    .option('--no-progress', 'no live progress on stderr')
+    .action(async (opts: CheckOptions) => {
+      const started = new Date();
+      const t0 = performance.now();
+      const controller = new AbortController();
+      const abort = () => controller.abort(new Error('interrupted'));
+      process.once('SIGINT', abort);
+      process.once('SIGTERM', abort);
+      let progress: ReturnType<typeof createProgress> | undefined;
+      try {
+        const run = await runChecks({
+          target: opts.target,
+          suites: opts.suite?.flatMap((s) => s.split(',')),
+          only: opts.only?.flatMap((s) => s.split(',')),
+          expectedFailures: opts.expectedFailures,
+          signal: controller.signal,
+          onResult: (r) => {
+            if (!opts.progress) return;
+            progress ??= createProgress({ total: 0, stream: process.stderr, label: 'checks' });
+            progress.tick(r.id, r.status);
+          },
+        });
+        progress?.stop();
+        const report = buildRunReport({
+          version: VERSION,
+          startedAt: started.toISOString(),
+          durationMs: Math.round(performance.now() - t0),
+          scenarios: [],
+          checks: run.results,
+          ...(run.error ? { exitCode: EXIT.unreachable } : {}),
+        });
+        const files = await writeReports(report, {
+          dir: opts.reportDir,
+          formats: opts.format,
+          stream: process.stdout,
+        });
+        for (const f of files) process.stderr.write(`report written: ${f}\n`);
+        if (run.error) process.stderr.write(`${run.error.message}\n`);
+        await appendStepSummary(renderMarkdown(report));
+        setExit(report.exitCode);
+      } finally {
+        progress?.stop();
+        process.off('SIGINT', abort);
+        process.off('SIGTERM', abort);
+      }
+    });
+}
