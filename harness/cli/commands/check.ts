@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { checksTable } from '../../checks/list.js';
 import { runChecks } from '../../checks/run-checks.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, HarnessError } from '../../errors.js';
 import { createProgress } from '../../report/console.js';
 import { appendStepSummary, renderMarkdown } from '../../report/markdown.js';
 import { REPORTER_NAMES, writeReports } from '../../report/registry.js';
@@ -8,7 +9,8 @@ import { buildRunReport } from '../../schema/result.js';
 import { VERSION } from '../../version.js';
 
 interface CheckOptions {
-  target: string;
+  target?: string;
+  list?: boolean;
   suite?: string[];
   only?: string[];
   expectedFailures?: string;
@@ -21,7 +23,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   program
     .command('check')
     .description('run conformance suites against a target (gateway, chain, mesh…)')
-    .requiredOption('--target <file>', 'target file (YAML or JSON)')
+    .option('--target <file>', 'target file (YAML or JSON)')
+    .option('--list', 'print every check (id, severity, title, expected, reference) as Markdown and exit')
     .option('--suite <suites...>', 'suites to run (default: those that fit the target pattern)')
     .option('--only <ids...>', 'only these check ids (or id prefixes ending in a dot)')
     .option('--expected-failures <file>', 'baseline of checks expected to fail (id: reason)')
@@ -29,6 +32,16 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--format <formats...>', `report formats: ${REPORTER_NAMES.join(', ')}`, ['console'])
     .option('--no-progress', 'no live progress on stderr')
     .action(async (opts: CheckOptions) => {
+      if (opts.list) {
+        process.stdout.write(`${checksTable()}\n`);
+        return;
+      }
+      if (!opts.target) {
+        throw new HarnessError('INVALID_ARGS', 'check needs --target FILE', {
+          problems: [{ path: '--target', message: 'expected a target file (missing)' }],
+        });
+      }
+      const target = opts.target;
       const started = new Date();
       const t0 = performance.now();
       const controller = new AbortController();
@@ -38,7 +51,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       let progress: ReturnType<typeof createProgress> | undefined;
       try {
         const run = await runChecks({
-          target: opts.target,
+          target,
           suites: opts.suite?.flatMap((s) => s.split(',')),
           only: opts.only?.flatMap((s) => s.split(',')),
           expectedFailures: opts.expectedFailures,
