@@ -4,34 +4,13 @@
  * must pass (a failing check makes the time meaningless). Last line:
  * `gateway+http+security suites: 18.4 s`; exit 1 above 30 s.
  */
-import { join } from 'node:path';
 import { runChecks } from '../harness/checks/run-checks.js';
 import { TargetSpecSchema } from '../harness/schema/target.js';
-import { packageRoot } from '../mocks/server/package-root.js';
+import { referenceGatewayTarget } from '../mocks/patterns/gateway/target.js';
 
 const LIMIT_S = 30;
 
-const target = TargetSpecSchema.parse({
-  name: 'reference-gateway',
-  pattern: 'gateway',
-  endpoint: { transport: 'http', url: 'http://127.0.0.1:{port}/mcp' },
-  launch: {
-    command: process.execPath,
-    args: [
-      join(packageRoot(), 'dist/mocks/patterns/gateway/main.js'),
-      '--config',
-      '{mcpServersFile}',
-      '--port',
-      '{port}',
-      '--timeout-ms',
-      '1500',
-      '--quiet',
-    ],
-    ready: { log: 'gateway listening on http://' },
-  },
-  naming: { mode: 'prefix', prefix: '{server}', separator: '__' },
-  timeoutMs: 4000,
-});
+const target = TargetSpecSchema.parse(referenceGatewayTarget());
 
 const t0 = performance.now();
 const run = await runChecks({ target, suites: ['gateway', 'http', 'security'] });

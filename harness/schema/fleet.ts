@@ -58,6 +58,13 @@ export const ToolSpecSchema = z
       )
       .default([])
       .describe('log messages sent during each call'),
+    ask: z
+      .enum(['sampling'])
+      .optional()
+      .describe(
+        'ask the client during each call (sampling: sampling/createMessage) and answer with its reply ' +
+          'as "MODEL: TEXT", or an isError result "failed: MESSAGE" when the request fails',
+      ),
   })
   .strict();
 export type ToolSpec = z.output<typeof ToolSpecSchema>;

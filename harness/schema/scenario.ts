@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DurationMsSchema } from './duration.js';
 import { FaultSpecSchema } from './fault.js';
+import { RegexSchema } from './regex.js';
 import { ThresholdConfigSchema } from './threshold.js';
 
 /**
@@ -33,7 +34,7 @@ export const TextMatchSchema = z.union([
   z.string(),
   z
     .object({
-      matches: z.string().refine(isRegex, { message: 'expected a valid regular expression' }),
+      matches: RegexSchema,
     })
     .strict(),
   z.object({ equals: z.string() }).strict(),
@@ -265,13 +266,4 @@ export type ScenarioInput = z.input<typeof ScenarioSpecSchema>;
 /** Typed helper for TS/JS scenario modules: `export default defineScenario({...})`. */
 export function defineScenario(scenario: ScenarioInput): ScenarioInput {
   return scenario;
-}
-
-function isRegex(s: string): boolean {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadFile } from '../config/load.js';
+import { RegexSchema } from './regex.js';
 
 /**
  * The target file: how to reach the system under test (SUT). A pattern, one
@@ -68,11 +69,7 @@ export type SseEndpoint = z.output<typeof SseEndpointSchema>;
 export const ReadySchema = z
   .object({
     http: UrlTemplate.optional().describe('ready when the URL answers with any HTTP status'),
-    log: z
-      .string()
-      .refine(isRegex, { message: 'expected a valid regular expression' })
-      .optional()
-      .describe('ready when a stdout/stderr line matches the regular expression'),
+    log: RegexSchema.optional().describe('ready when a stdout/stderr line matches the regular expression'),
     handshake: z.literal(true).optional().describe('ready when the MCP handshake succeeds'),
   })
   .strict()
@@ -216,15 +213,6 @@ function isUrlTemplate(u: string): boolean {
   if (!/^https?:\/\//i.test(probe)) return false;
   try {
     new URL(probe);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isRegex(s: string): boolean {
-  try {
-    new RegExp(s);
     return true;
   } catch {
     return false;

@@ -9,6 +9,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../harness/schema/call-log.js';
 import type { McpServerEntry } from '../../mocks/server/fleet.js';
+import { BIN, type CliRun, ROOT, runCli } from '../helpers/cli.js';
 import { alive, eventually } from '../helpers/mocks.js';
 
 /**
@@ -18,8 +19,6 @@ import { alive, eventually } from '../helpers/mocks.js';
  * on SIGTERM, and refuses invalid input with exit code 2 and every problem.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/mcp-harness.js');
 const EXAMPLE = join(ROOT, 'scenarios/fleets/example.yaml');
 const FIXTURES = join(ROOT, 'test/fixtures/mocks');
 
@@ -31,20 +30,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Run the CLI to completion (cwd: a scratch directory, so nothing lands in the repo). */
-function cli(args: string[], timeout = 15_000): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout }, (error, stdout, stderr) => {
-      const code = error ? ((error as { code?: unknown }).code as number | null) : 0;
-      done({ code: typeof code === 'number' ? code : null, stdout, stderr });
-    });
-  });
+function cli(args: string[], timeout = 15_000): Promise<CliRun> {
+  return runCli(args, { cwd: dir, timeout });
 }
 
 /** Child processes of a pid, from /proc (Linux). */

@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunReportSchema } from '../../harness/schema/result.js';
+import { type CliRun, runCli } from '../helpers/cli.js';
 
 /**
  * The real `mcp-harness run` command: exit codes 0/1/2/3, every problem of an
  * invalid scenario or target listed with its path, reports written and
  * appended to $GITHUB_STEP_SUMMARY.
  */
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/mcp-harness.js');
 
 let dir: string;
 beforeAll(async () => {
@@ -23,24 +20,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 30_000): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: dir, timeout, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: unknown }).code as number | null) : 0;
-        done({ code: typeof code === 'number' ? code : null, stdout, stderr });
-      },
-    );
-  });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCli(args, { cwd: dir, env });
 }
 
 /** A port nothing listens on (bound, then released). */
