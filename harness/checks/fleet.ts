@@ -4,7 +4,7 @@ import type { FleetInput } from '../schema/fleet.js';
  * The fleet the gateway, http and security suites put behind the SUT: servers
  * on every transport, a name that collides across two servers, a paginated
  * list, every content type, an isError tool, a JSON-RPC error tool, progress,
- * logs, resources and prompts. Checks name what they use as `server.tool`.
+ * logs, a sampling request to the client, resources and prompts. Checks name what they use as `server.tool`.
  */
 const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -80,6 +80,11 @@ export const CONFORMANCE_FLEET = {
           description: 'Answers after a fault-controlled delay',
           result: { text: 'slow done' },
         },
+        {
+          name: 'sample',
+          description: 'Asks the client for a completion (sampling/createMessage) and answers with it',
+          ask: 'sampling',
+        },
       ],
       resources: [
         { uri: 'alpha://docs/readme', name: 'readme', mimeType: 'text/plain', text: 'alpha readme' },
@@ -117,3 +122,19 @@ export const CONFORMANCE_FLEET = {
     },
   ],
 } satisfies FleetInput;
+
+/**
+ * The built-in fleet, optionally cut to some servers and moved to one
+ * transport (a bridge wraps a single stdio server: `servers: [alpha]`,
+ * `transport: stdio`).
+ */
+export function conformanceFleet(
+  servers?: readonly string[],
+  transport?: 'stdio' | 'http' | 'sse',
+): FleetInput {
+  const kept = CONFORMANCE_FLEET.servers.filter((s) => !servers || servers.includes(s.name));
+  return {
+    ...CONFORMANCE_FLEET,
+    servers: kept.map((s) => (transport ? { ...s, transport } : s)),
+  } as FleetInput;
+}

@@ -5,13 +5,13 @@ import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
 import { loadFleet } from '../config/fleet-file.js';
 import { HarnessError, isHarnessError } from '../errors.js';
 import { raceSignal } from '../runner/deadline.js';
-import { fleetEndpoints } from '../runner/fleet-endpoints.js';
+import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
 import type { CheckResult } from '../schema/result.js';
 import { loadTarget, type TargetSpec } from '../schema/target.js';
 import { openTarget, SUT, type Target } from '../target/target.js';
 import { applyBaseline, loadBaseline } from './baseline.js';
 import type { CheckContext } from './context.js';
-import { CONFORMANCE_FLEET } from './fleet.js';
+import { conformanceFleet } from './fleet.js';
 import { restoreFleet } from './fleet-state.js';
 import { allChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -55,7 +55,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     : {};
   const fleetSpec = spec.checks?.fleet
     ? await loadFleet(resolve(targetFile ? dirname(targetFile) : '.', spec.checks.fleet))
-    : CONFORMANCE_FLEET;
+    : conformanceFleet(spec.checks?.servers, spec.checks?.transport);
   const label = spec.name ?? (targetFile ? targetFile : spec.pattern);
 
   const work = await mkdtemp(join(tmpdir(), 'mcp-harness-check-'));
@@ -95,7 +95,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       });
       emit(toResult(c, verdict, performance.now() - t0));
       await restoreFleet(fleet);
-      gone = await ensureAlive(sut, open, (s) => {
+      gone = await ensureAlive(sut, open, c.disruptive === true, (s) => {
         sut = s;
       });
     }
@@ -118,12 +118,11 @@ async function openSut(
   mcpServersFile: string,
   signal?: AbortSignal,
 ): Promise<Sut> {
-  const endpoints = fleetEndpoints(fleet);
-  const placeholders: Record<string, string> = { mcpServersFile };
-  if (fleet.controlUrl) placeholders.controlUrl = fleet.controlUrl;
-  for (const [name, e] of Object.entries(endpoints))
-    if (e.transport !== 'stdio') placeholders[`fleet.${name}.url`] = e.url;
-  const target = await openTarget(spec, { placeholders, fleetEndpoints: endpoints, signal });
+  const target = await openTarget(spec, {
+    placeholders: fleetPlaceholders(fleet, mcpServersFile),
+    fleetEndpoints: fleetEndpoints(fleet),
+    signal,
+  });
   const main = target.connections.get(SUT);
   return { target, session: main ? sessionOf(main, spec.timeoutMs) : undefined };
 }
@@ -193,27 +192,35 @@ async function runOne(
   }
 }
 
-/** After a check: is the SUT still answering? Relaunch it once if not; the reason when it stays down. */
+/**
+ * After a check: is the SUT still answering? Relaunch it when it is not, or
+ * when the check was disruptive (a fresh SUT for the next check); the reason
+ * when it cannot be brought back.
+ */
 async function ensureAlive(
   sut: Sut,
   open: () => Promise<Sut>,
+  relaunch: boolean,
   replace: (s: Sut) => void,
 ): Promise<string | undefined> {
   const ping = async (s: Sut) => {
     for (const c of s.target.clients.values()) await c.ping({ timeout: 5_000 });
   };
-  try {
-    await ping(sut);
-    return undefined;
-  } catch {
-    await sut.target.close().catch(() => {});
+  if (!relaunch) {
     try {
-      const fresh = await open();
-      replace(fresh);
-      await ping(fresh);
+      await ping(sut);
       return undefined;
-    } catch (e) {
-      return e instanceof HarnessError ? e.message : (e as Error).message;
+    } catch {
+      // fall through: relaunch
     }
+  }
+  await sut.target.close().catch(() => {});
+  try {
+    const next = await open();
+    replace(next);
+    await ping(next);
+    return undefined;
+  } catch (e) {
+    return e instanceof HarnessError ? e.message : (e as Error).message;
   }
 }

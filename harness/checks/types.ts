@@ -28,6 +28,11 @@ export interface Check {
   severity: Severity;
   /** What a conforming system does, in one sentence (the report's "expected"). */
   expected: string;
+  /**
+   * The check kills or restarts fleet servers: the SUT is relaunched after it,
+   * so a SUT that never recovers fails this check only, not every later one.
+   */
+  disruptive?: boolean;
   run(ctx: CheckContext): Promise<Verdict>;
 }
 

@@ -15,7 +15,7 @@ import { openTarget, type Target } from '../target/target.js';
 import { finishAttribution } from './attribute-steps.js';
 import { type Baselines, startCalibration } from './calibrate.js';
 import type { ExecContext } from './context.js';
-import { fleetEndpoints } from './fleet-endpoints.js';
+import { fleetEndpoints, fleetPlaceholders } from './fleet-endpoints.js';
 import { RATE_METRICS } from './metrics.js';
 import { planScenario, walkSteps } from './plan.js';
 import type { Plan } from './plan-types.js';
@@ -69,18 +69,17 @@ export async function runScenario(
     const fleet =
       options.fleet ?? (plan.fleet ? createFleet(plan.fleet, { fleetFile: plan.fleetFile }) : undefined);
     let fleetEps: Record<string, Endpoint> | undefined;
-    const placeholders: Record<string, string> = {};
+    let placeholders: Record<string, string> = {};
     if (fleet && !options.fleet) {
       cleanup.push(() => fleet.stop());
       await fleet.start();
     }
     if (fleet) {
-      placeholders.mcpServersFile = await fleet.writeMcpServersFile(join(workDir, 'mcpServers.json'));
-      if (fleet.controlUrl) placeholders.controlUrl = fleet.controlUrl;
+      placeholders = fleetPlaceholders(
+        fleet,
+        await fleet.writeMcpServersFile(join(workDir, 'mcpServers.json')),
+      );
       fleetEps = fleetEndpoints(fleet);
-      for (const [name, e] of Object.entries(fleetEps)) {
-        if (e.transport !== 'stdio') placeholders[`fleet.${name}.url`] = e.url;
-      }
     }
     const target = await openTarget(plan.target, {
       placeholders,

@@ -151,6 +151,15 @@ export const TargetSpecSchema = z
           .min(1)
           .optional()
           .describe('fleet file the suites put behind the SUT (default: the built-in conformance fleet)'),
+        servers: z
+          .array(z.string().regex(SERVER_NAME))
+          .min(1)
+          .optional()
+          .describe('built-in fleet only: keep these servers (a bridge wraps one)'),
+        transport: z
+          .enum(TRANSPORTS)
+          .optional()
+          .describe('built-in fleet only: serve every kept server over this transport'),
       })
       .catchall(z.record(z.string(), z.unknown()))
       .optional()

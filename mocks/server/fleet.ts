@@ -32,6 +32,8 @@ export interface Fleet {
   readonly spec: FleetSpec;
   readonly mocks: Map<string, MockHandle>;
   readonly controlUrl: string | undefined;
+  /** The fleet file stdio mocks are started from (given, or written next to the mcpServers file). */
+  readonly fleetFile: string | undefined;
   start(): Promise<MockEndpoint[]>;
   stop(): Promise<void>;
   /** The standard `{"mcpServers": {...}}` document describing the running fleet. */
@@ -60,6 +62,9 @@ export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
     mocks,
     get controlUrl() {
       return controlUrl;
+    },
+    get fleetFile() {
+      return fleetFile;
     },
     async start() {
       control = buildControlApi(mocks);
