@@ -1,0 +1,37 @@
+import { describeOutcome } from '../../runner/outcome.js';
+import { describeError } from '../../target/connect.js';
+import { check, skip, verdict } from '../types.js';
+
+export const OVERSIZED_BYTES = 4 * 1024 * 1024;
+
+/** A huge request is refused or served, and the SUT keeps answering: it never takes the server down. */
+export const oversizedRequest = check({
+  id: 'security.oversized-request',
+  title: 'a ~4 MiB request does not take the SUT down',
+  suite: 'security',
+  specRef:
+    'MCP 2025-11-25 server/tools §Security Considerations (validate inputs); practice: bounded request size (CWE-400)',
+  severity: 'must',
+  expected:
+    'a tools/call of ~4 MiB is rejected (413, 400, a JSON-RPC error) or handled, and afterwards the SUT still answers a ping',
+  async run(ctx) {
+    if (!ctx.session) return skip('no single endpoint');
+    const tool = ctx.exposed('alpha.echo');
+    if (!tool) return skip('the SUT does not expose alpha.echo');
+    // On the main session: the same session must go on working after the SUT refused or served it.
+    const r = await ctx.session.call(
+      tool,
+      { message: 'x'.repeat(OVERSIZED_BYTES) },
+      { timeoutMs: Math.max(ctx.timeoutMs, 10_000) },
+    );
+    const first = r.outcome === 'ok' ? 'handled (a result)' : `rejected (${describeOutcome(r)})`;
+    const after = await ctx.session.connection.client.ping({ timeout: ctx.timeoutMs }).then(
+      () => undefined,
+      (e: unknown) => describeError(e),
+    );
+    return verdict(
+      after === undefined,
+      `a ${OVERSIZED_BYTES / 1024 / 1024} MiB tools/call was ${first}; afterwards ${after === undefined ? 'ping answered' : `ping failed: ${after}`}`,
+    );
+  },
+});
