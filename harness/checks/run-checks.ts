@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ProtocolError } from '@modelcontextprotocol/client';
 import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
 import { loadFleet } from '../config/fleet-file.js';
 import { HarnessError, isHarnessError } from '../errors.js';
@@ -203,8 +204,13 @@ async function ensureAlive(
   relaunch: boolean,
   replace: (s: Sut) => void,
 ): Promise<string | undefined> {
+  // Any answer is life: a JSON-RPC error to ping (a SUT without ping) still means it is there.
   const ping = async (s: Sut) => {
-    for (const c of s.target.clients.values()) await c.ping({ timeout: 5_000 });
+    for (const c of s.target.clients.values()) {
+      await c.ping({ timeout: 5_000 }).catch((e: unknown) => {
+        if (!(e instanceof ProtocolError)) throw e;
+      });
+    }
   };
   if (!relaunch) {
     try {
