@@ -4,7 +4,8 @@ import type { FleetInput } from '../schema/fleet.js';
  * The fleet the gateway, http and security suites put behind the SUT: servers
  * on every transport, a name that collides across two servers, a paginated
  * list, every content type, an isError tool, a JSON-RPC error tool, progress,
- * logs, a sampling request to the client, resources and prompts. Checks name what they use as `server.tool`.
+ * logs, a sampling request to the client (alpha.sample), resources and
+ * prompts. Checks name what they use as `server.tool`.
  */
 const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';

@@ -7,10 +7,10 @@ import {
   UriTemplate,
 } from '@modelcontextprotocol/server';
 import type { ToolSpec } from '../../harness/schema/fleet.js';
+import { withOriginTag } from '../../harness/schema/origin.js';
 import type { ToolResultLike } from '../faults/types.js';
 import type { Connection } from './connection.js';
 import { runWithEffects, sleep } from './effects.js';
-import { withOriginTag } from '../../harness/schema/origin.js';
 import { paginate } from './paginate.js';
 import { renderArgs, renderDeep } from './template.js';
 
@@ -92,6 +92,7 @@ function registerTools(server: Server, conn: Connection) {
         return { content: [{ type: 'text', text: `invalid arguments for ${name}: ${text}` }], isError: true };
       }
       await emitProgressAndLogs(tool, req.params._meta?.progressToken, ctx);
+      if (tool.ask) return askClient(args, ctx);
       return produceResult(tool, args, mock.spec.name, ctx.mcpReq.signal);
     })) as CallToolResult;
   });
@@ -113,6 +114,26 @@ async function emitProgressAndLogs(
       params: { progressToken, progress: i, total: steps, message: `step ${i}/${steps}` },
     });
     if (i < steps && intervalMs > 0) await sleep(intervalMs, ctx.mcpReq.signal);
+  }
+}
+
+/**
+ * A tool with `ask: sampling` sends sampling/createMessage to its client (the
+ * prompt is `args.prompt`, default "say hi") and answers with the reply, the
+ * way real servers borrow the host's model; a refusal becomes an isError result.
+ */
+async function askClient(args: Record<string, unknown>, ctx: ServerContext): Promise<ToolResultLike> {
+  const prompt = typeof args.prompt === 'string' ? args.prompt : 'say hi';
+  try {
+    const r = await ctx.mcpReq.requestSampling({
+      messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
+      maxTokens: 64,
+    });
+    const first = Array.isArray(r.content) ? r.content[0] : r.content;
+    const text = first?.type === 'text' ? first.text : `(${first?.type ?? 'no'} content)`;
+    return { content: [{ type: 'text', text: `${r.model}: ${text}` }] };
+  } catch (e) {
+    return { content: [{ type: 'text', text: `failed: ${(e as Error).message}` }], isError: true };
   }
 }
 

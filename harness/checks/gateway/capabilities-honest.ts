@@ -15,7 +15,7 @@ export const capabilitiesHonest = check({
     'MCP 2025-11-25 basic/lifecycle §Capability Negotiation; server/tools, server/resources, server/prompts §Capabilities',
   severity: 'must',
   expected:
-    'initialize advertises tools, and advertises resources / prompts exactly when the fleet serves some (and then their lists answer)',
+    'initialize advertises tools, and advertises resources / prompts exactly when the fleet serves some (and then their lists answer); every other advertised capability is served',
   async run(ctx) {
     const session = ctx.session;
     if (!session) return skip('no single endpoint');
@@ -43,6 +43,22 @@ export const capabilitiesHonest = check({
       if (advertised && listed.kind === 'error') problems.push(`${k.cap} advertised but ${k.method} fails`);
       if (k.has && listed.kind === 'result' && count === 0)
         problems.push(`${k.method} is empty although the fleet serves ${k.cap}`);
+    }
+    // Every advertised capability is served: completion/complete may refuse a reference, but must exist.
+    if (caps.completions !== undefined) {
+      const done = await answer(
+        client.request({
+          method: 'completion/complete',
+          params: {
+            ref: { type: 'ref/prompt', name: 'mcp-harness-probe' },
+            argument: { name: 'x', value: '' },
+          },
+        }),
+      );
+      seen.push(`completion/complete: ${done.kind === 'result' ? 'answered' : `error ${done.code}`}`);
+      if (done.kind === 'error' && done.code === -32601) {
+        problems.push('completions advertised but completion/complete is not served (-32601)');
+      }
     }
     const observed = [...problems, ...seen].join('; ');
     return problems.length === 0 ? pass(observed) : fail(observed);

@@ -74,6 +74,9 @@ export async function callTool(
     const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ');
     throw new ProtocolError(GATEWAY_ERROR.internal, `${site.server}/${site.target}: ${text}`);
   }
+  // DEFECT content-dropped: only text survives.
+  if (defects.has('content-dropped'))
+    result = { ...result, content: result.content.filter((c) => c.type === 'text') };
   if (defects.has('crossed-responses')) {
     gw.crossSlot = result;
     await new Promise((r) => setTimeout(r, 25));

@@ -7,6 +7,9 @@ import { HarnessError } from '../../../harness/errors.js';
  * exactly one rule of the correct behaviour described in docs/reference-gateway.md.
  */
 export const DEFECTS = {
+  // handshake and capabilities
+  'legacy-version-only': 'negotiates at most protocol 2025-06-18, even with a client offering 2025-11-25',
+  'capabilities-overclaimed': 'advertises the completions capability without serving completion/complete',
   // tool catalogue
   'tool-lost': 'silently drops one downstream tool (the last one) from tools/list and routing',
   'duplicate-names': 'no namespacing: colliding tool names are listed twice',
@@ -19,6 +22,7 @@ export const DEFECTS = {
   'tools-late': 'tools/list is empty for the first 500 ms after the handshake',
   // results and errors
   'iserror-to-success': 'strips isError from tool results',
+  'content-dropped': 'drops every content block that is not text from tool results',
   'iserror-to-jsonrpc': 'turns isError results into JSON-RPC errors (-32603)',
   'jsonrpc-error-flattened': 'replaces the code of downstream JSON-RPC errors by -32603',
   'unknown-tool-iserror': 'answers an unknown tool with an isError result instead of -32602',

@@ -56,10 +56,16 @@ export class GatewaySession implements DownstreamOwner {
     this.server = new Server(GATEWAY_INFO, {
       capabilities: {
         tools: { listChanged: true },
+        // DEFECT capabilities-overclaimed: a capability it does not serve.
+        ...(gw.defects.has('capabilities-overclaimed') ? { completions: {} } : {}),
         resources: { listChanged: true, subscribe: true },
         prompts: { listChanged: true },
         logging: {},
       },
+      // DEFECT legacy-version-only: an older server that never learned 2025-11-25.
+      ...(gw.defects.has('legacy-version-only')
+        ? { supportedProtocolVersions: ['2025-06-18', '2025-03-26', '2024-11-05'] }
+        : {}),
     });
     registerHandlers(this);
     this.server.oninitialized = () => {

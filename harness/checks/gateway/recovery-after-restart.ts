@@ -1,0 +1,146 @@
+import type { MockHandle } from '../../../mocks/server/handle.js';
+import { nowUs } from '../../measure/clock.js';
+import type { CheckContext } from '../context.js';
+import type { CallProbe, Session } from '../session.js';
+import { check, fail, pass, skip } from '../types.js';
+import {
+  available,
+  boundMs,
+  callEvidence,
+  describeCall,
+  ms,
+  resolveTools,
+  since,
+  waitFor,
+} from './resilience-util.js';
+
+/** How long a backend that is back may take to be served again (at least this, at least the bound). */
+const RECOVERY_MS = 5000;
+
+interface Recovery {
+  recovered: boolean;
+  timeToRecoverMs?: number;
+  failedCalls: number;
+  failures: CallProbe[];
+  last?: CallProbe;
+}
+
+/** Call until one succeeds or `windowMs` passes; counts the failures. */
+async function untilServed(
+  ctx: CheckContext,
+  s: Session,
+  name: string,
+  args: Record<string, unknown>,
+  windowMs: number,
+  t0 = performance.now(),
+): Promise<Recovery> {
+  const failures: CallProbe[] = [];
+  let last: CallProbe | undefined;
+  await waitFor(
+    async () => {
+      last = await s.call(name, args, { timeoutMs: boundMs(ctx) });
+      if (last.outcome === 'ok') return true;
+      failures.push(last);
+      return false;
+    },
+    windowMs,
+    { stepMs: 200, signal: ctx.signal },
+  );
+  const failedCalls = failures.length;
+  return last?.outcome === 'ok'
+    ? { recovered: true, timeToRecoverMs: since(t0), failedCalls, failures, last }
+    : { recovered: false, failedCalls, failures, last };
+}
+
+const report = (r: Recovery) => ({
+  recovered: r.recovered,
+  timeToRecoverMs: r.timeToRecoverMs,
+  failedCalls: r.failedCalls,
+  ...(r.failures[0] ? { firstFailure: callEvidence(r.failures[0]) } : {}),
+  ...(r.last ? { lastCall: callEvidence(r.last) } : {}),
+});
+
+/**
+ * A backend that died and came back is served again: the gateway reconnects
+ * (HTTP) or respawns (stdio) instead of keeping it dead for the rest of the
+ * session. Time to recover is measured from the restart (HTTP) or the kill (stdio).
+ */
+export const recoveryAfterRestart = check({
+  id: 'gateway.recovery-after-restart',
+  title: 'a backend that comes back is served again',
+  suite: 'gateway',
+  specRef: 'practice: a gateway reconnects to a downstream that restarted (and respawns a stdio one)',
+  severity: 'must',
+  expected:
+    `after alpha (HTTP) is killed and restarted, calls to it succeed again within ${RECOVERY_MS / 1000} s; ` +
+    "after gamma's (stdio) process is killed, the gateway starts it again (and serves it once it is up)",
+  async run(ctx) {
+    if (!ctx.session) return skip('no single endpoint');
+    const r = await resolveTools(ctx, ['alpha.echo']);
+    if (!r.names) return skip(r.missing);
+    const [echo] = r.names as [string];
+    const s = ctx.session;
+    const windowMs = Math.max(RECOVERY_MS, boundMs(ctx));
+    const alpha = ctx.mock('alpha');
+    const stdio = (await available(ctx, ['gamma.status'])).filter(
+      ([l]) => ctx.mock(l.split('.')[0]!).transport === 'stdio',
+    );
+
+    const warm = await s.call(echo, { message: 'before the restart' });
+    if (warm.outcome !== 'ok') return skip(`alpha.echo does not work to begin with: ${describeCall(warm)}`);
+
+    // HTTP: kill, let the gateway see it dead, restart, then measure until served.
+    ctx.defer(() => alpha.restart());
+    await alpha.kill();
+    const whileDead = await s.call(echo, { message: 'alpha is dead' }, { timeoutMs: boundMs(ctx) });
+    await alpha.restart();
+    const http = await untilServed(ctx, s, echo, { message: 'alpha is back' }, windowMs);
+    const evidence: Record<string, unknown> = {
+      windowMs,
+      alpha: { whileDead: callEvidence(whileDead), ...report(http) },
+    };
+
+    // stdio: the process exits; the gateway must spawn it again on demand.
+    let proc: (Recovery & { respawns: number }) | undefined;
+    for (const [logical, name] of stdio) {
+      const gamma: MockHandle = ctx.mock(logical.split('.')[0]!);
+      const before = await s.call(name, {});
+      if (before.outcome !== 'ok') {
+        evidence.gamma = { untested: `${logical} does not work to begin with: ${describeCall(before)}` };
+        break;
+      }
+      const t0 = performance.now();
+      const killedUs = nowUs();
+      await gamma.kill();
+      const gone = await waitFor(() => gamma.instances() === 0, 3000, { signal: ctx.signal });
+      const served = await untilServed(ctx, s, name, {}, windowMs, t0);
+      // Processes started after the kill (each one answered an initialize): the gateway respawned.
+      const inits = await gamma.calls({ method: 'initialize', since: killedUs });
+      proc = { ...served, respawns: new Set(inits.map((c) => c.instance)).size };
+      evidence.gamma = { processesGone: Boolean(gone), respawns: proc.respawns, ...report(served) };
+    }
+
+    const problems: string[] = [];
+    if (!http.recovered)
+      problems.push(
+        `alpha was restarted but ${http.failedCalls} calls over ${windowMs} ms failed (last: ${describeCall(http.last!)})`,
+      );
+    // A respawn that does not serve in time is a slow start (a loaded machine), not a dead backend left dead.
+    if (proc && !proc.recovered && proc.respawns === 0)
+      problems.push(
+        `gamma's process was killed and never started again: ${proc.failedCalls} calls over ${windowMs} ms failed ` +
+          `(last: ${describeCall(proc.last!)})`,
+      );
+    if (problems.length > 0) return fail(problems.join('; '), evidence);
+    const stdioPart = !proc
+      ? ''
+      : proc.recovered
+        ? `; gamma respawned and served ${ms(proc.timeToRecoverMs!)} ms after the kill (${proc.failedCalls} failed calls)`
+        : `; gamma was respawned ${proc.respawns} time(s) but not served within ${windowMs} ms ` +
+          `(last: ${describeCall(proc.last!)}; its start is slower than the gateway's deadline)`;
+    return pass(
+      `alpha served again ${ms(http.timeToRecoverMs!)} ms after its restart (${http.failedCalls} failed calls)${stdioPart}`,
+      evidence,
+    );
+  },
+});

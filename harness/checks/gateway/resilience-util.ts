@@ -1,0 +1,219 @@
+import type { Tool } from '@modelcontextprotocol/client';
+import { nowUs } from '../../measure/clock.js';
+import { clip, describeOutcome, textOf } from '../../runner/outcome.js';
+import type { ToolSpec } from '../../schema/fleet.js';
+import { originTagsIn, splitLogical } from '../../target/naming.js';
+import type { CheckContext } from '../context.js';
+import type { CallProbe, Session } from '../session.js';
+
+/**
+ * Shared pieces of the gateway's resilience, notification and session checks:
+ * the time bound a gateway must answer within, bounded polling, name
+ * resolution that says why a check cannot run, and call descriptions.
+ */
+
+/** How long past the target's timeout a call the gateway cannot serve may take to be answered. */
+export const GRACE_MS = 1000;
+
+/** The bound within which the gateway must answer a call it cannot serve: the target's timeout + 1 s. */
+export const boundMs = (ctx: CheckContext): number => ctx.timeoutMs + GRACE_MS;
+
+/** Milliseconds rounded to 0.1 for evidence. */
+export const ms = (n: number): number => Math.round(n * 10) / 10;
+
+export const since = (t0: number): number => ms(performance.now() - t0);
+
+export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, delayMs);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Poll `fn` until it returns a truthy value or `timeoutMs` passes; the value, or undefined. */
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs: number,
+  opts: { stepMs?: number; signal?: AbortSignal } = {},
+): Promise<T | undefined> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (performance.now() >= until || opts.signal?.aborted) return undefined;
+    await sleep(Math.min(opts.stepMs ?? 50, Math.max(1, until - performance.now())), opts.signal);
+  }
+}
+
+/** A call the gateway answered with an error (JSON-RPC error or isError result): not ok, not a hang. */
+export const answeredWithError = (p: CallProbe): boolean => p.outcome === 'error' || p.outcome === 'isError';
+
+/** `ok`, `JSON-RPC error -32001: …` or `timeout: …`, with the time it took. */
+export function describeCall(p: CallProbe): string {
+  return `${describeOutcome(p)} after ${Math.round(p.durationMs)} ms`;
+}
+
+/** A call probe as evidence. */
+export function callEvidence(p: CallProbe): Record<string, unknown> {
+  return {
+    outcome: p.outcome,
+    durationMs: ms(p.durationMs),
+    ...(p.code !== undefined ? { code: p.code } : {}),
+    ...(p.message !== undefined ? { message: clip(p.message) } : {}),
+    ...(p.outcome === 'ok' ? { text: clip(textOf(p.result)) } : {}),
+  };
+}
+
+export type Resolved = { names: string[]; missing?: undefined } | { names?: undefined; missing: string };
+
+/** The exposed name of each logical tool, or the first one missing (sync: the current tool map). */
+function lookup(ctx: CheckContext, logical: readonly string[]): Resolved {
+  const names: string[] = [];
+  for (const l of logical) {
+    const { server } = splitLogical(l);
+    if (!server || !ctx.fleet.mocks.has(server)) return { missing: `the fleet has no server for '${l}'` };
+    const name = ctx.exposed(l);
+    if (!name) return { missing: `the SUT does not expose '${l}'` };
+    names.push(name);
+  }
+  return { names };
+}
+
+/**
+ * The exposed names of logical `server.tool`s, or why a check cannot use them:
+ * the fleet has no such server, or the SUT does not expose the tool. A tool
+ * missing from the map made when the SUT was opened (a slow backend left out
+ * of that first listing) is looked for once more in a fresh listing.
+ */
+export async function resolveTools(ctx: CheckContext, logical: readonly string[]): Promise<Resolved> {
+  const first = lookup(ctx, logical);
+  if (first.names || first.missing.startsWith('the fleet')) return first;
+  try {
+    await ctx.target.refreshTools();
+  } catch {
+    return first;
+  }
+  return lookup(ctx, logical);
+}
+
+/** Those of `logical` the fleet and SUT both have, with their exposed names (optional extras). */
+export async function available(
+  ctx: CheckContext,
+  logical: readonly string[],
+): Promise<Array<[string, string]>> {
+  const out: Array<[string, string]> = [];
+  for (const l of logical) {
+    const r = await resolveTools(ctx, [l]);
+    if (r.names) out.push([l, r.names[0] as string]);
+  }
+  return out;
+}
+
+/** A listed tool that a mock tagged `[origin:server/tool]`, or that the naming maps to it. */
+export function listedAs(
+  ctx: CheckContext,
+  tools: readonly Tool[],
+  server: string,
+  tool: string,
+): Tool | undefined {
+  const exposed = ctx.exposed(`${server}.${tool}`);
+  return tools.find(
+    (t) =>
+      originTagsIn(t.description).some((o) => o.server === server && o.tool === tool) ||
+      (exposed !== undefined && t.name === exposed),
+  );
+}
+
+/** The logical name of the first fleet tool matching `pred`. */
+export function fleetTool(ctx: CheckContext, pred: (tool: ToolSpec) => boolean): string | undefined {
+  for (const s of ctx.fleet.spec.servers) {
+    const t = s.tools.find(pred);
+    if (t) return `${s.name}.${t.name}`;
+  }
+  return undefined;
+}
+
+/** Messages of `method` a session's client receives, with when they arrived (performance.now()). */
+export function collect<T = Record<string, unknown>>(
+  session: Session,
+  method: 'notifications/message' | 'notifications/tools/list_changed' | 'notifications/progress',
+): Array<{ params: T; at: number }> {
+  const seen: Array<{ params: T; at: number }> = [];
+  session.connection.client.setNotificationHandler(method, (n: { params?: unknown }) => {
+    seen.push({ params: (n.params ?? {}) as T, at: performance.now() });
+  });
+  return seen;
+}
+
+/** How long after the result late progress notifications are still collected. */
+export const LATE_MS = 300;
+
+export interface ProgressNote {
+  progress: number;
+  total?: number;
+  /** ms after the call was sent */
+  atMs: number;
+  beforeResult: boolean;
+}
+
+export interface ProgressRun {
+  call: CallProbe;
+  token: string;
+  /** Progress notifications for our token, in arrival order. */
+  notes: ProgressNote[];
+  /** Progress notifications carrying another token. */
+  foreign: number;
+  resultAtMs: number;
+  /** What the backend got and sent. */
+  downstream: { received: boolean; token: boolean; sent: number };
+}
+
+/**
+ * Call alpha.progress with a progressToken on a fresh session, record every
+ * notifications/progress (ours and others) with its arrival time, and keep
+ * listening for LATE_MS after the result. Undefined with the reason when the
+ * fleet or SUT lacks the tool.
+ */
+export async function runProgress(ctx: CheckContext): Promise<ProgressRun | string> {
+  if (!ctx.endpoint) return 'no single endpoint';
+  const r = await resolveTools(ctx, ['alpha.progress']);
+  if (!r.names) return r.missing;
+  const [name] = r.names as [string];
+  const s = await ctx.open({ label: 'progress session' });
+  // Replaces the SDK's own progress routing: every notification is seen, also one after the result.
+  const seen = collect<{ progressToken?: unknown; progress?: number; total?: number }>(
+    s,
+    'notifications/progress',
+  );
+  const token = `mcp-harness-progress-${Math.random().toString(36).slice(2, 10)}`;
+  const t0us = nowUs();
+  const t0 = performance.now();
+  const call = await s.call(name, {}, { meta: { progressToken: token } });
+  const resultAt = performance.now();
+  await sleep(LATE_MS, ctx.signal);
+  const ours = seen.filter((n) => n.params.progressToken === token);
+  const [record] = await ctx.mock('alpha').calls({ tool: 'progress', since: t0us });
+  return {
+    call,
+    token,
+    notes: ours.map((n) => ({
+      progress: Number(n.params.progress),
+      ...(n.params.total !== undefined ? { total: n.params.total } : {}),
+      atMs: ms(n.at - t0),
+      beforeResult: n.at < resultAt,
+    })),
+    foreign: seen.length - ours.length,
+    resultAtMs: ms(resultAt - t0),
+    downstream: {
+      received: record !== undefined,
+      token: record?.progressToken !== undefined,
+      sent: record?.sent.filter((x) => x.method === 'notifications/progress').length ?? 0,
+    },
+  };
+}

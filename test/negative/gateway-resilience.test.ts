@@ -1,0 +1,149 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resilienceChecks } from '../../harness/checks/gateway/resilience.js';
+import type { FleetInput } from '../../harness/schema/fleet.js';
+import type { CheckResult } from '../../harness/schema/result.js';
+import { type TargetSpec, TargetSpecSchema } from '../../harness/schema/target.js';
+import type { DefectName } from '../../mocks/patterns/gateway/defects.js';
+import { referenceGatewayTarget } from '../../mocks/patterns/gateway/target.js';
+import { checkResults } from '../helpers/checks.js';
+
+/**
+ * The gateway suite's resilience / notification / session checks against the
+ * reference gateway (compiled: `npm run build` first): all pass on the correct
+ * gateway, and each fails (or warns, for a SHOULD) on the defect that breaks
+ * the rule it enforces. Two rows also run every resilience check to show the
+ * defect trips only its own check. failover-to-replica needs replicas: its
+ * rows use a fleet of two replica servers and a gateway config declaring them.
+ */
+
+const IDS = resilienceChecks.map((c) => c.id);
+const SEVERITY = new Map(resilienceChecks.map((c) => [c.id, c.severity]));
+const FAILOVER = 'gateway.failover-to-replica';
+
+/** The reference gateway, per-call deadline 1.5 s (target timeout 4 s). */
+const gateway = (defects: DefectName[] = []): TargetSpec =>
+  TargetSpecSchema.parse(referenceGatewayTarget(defects));
+
+/** Two replicas of one logical server `rep`, and nothing else. */
+const REPLICA_FLEET: FleetInput = {
+  servers: ['rep_a', 'rep_b'].map((name) => ({
+    name,
+    transport: 'http' as const,
+    tools: [{ name: 'q', result: { text: `from ${name}` } }],
+  })),
+};
+let work: string;
+let replicaFleetFile: string;
+
+/** The reference gateway with `gateway.replicas` in its config, behind REPLICA_FLEET, declared to the check. */
+function replicaGateway(defects: DefectName[] = []): TargetSpec {
+  const base = referenceGatewayTarget(defects);
+  const config = {
+    mcpServers: {
+      rep_a: { type: 'http', url: '{fleet.rep_a.url}' },
+      rep_b: { type: 'http', url: '{fleet.rep_b.url}' },
+    },
+    gateway: { replicas: { rep: ['rep_a', 'rep_b'] } },
+  };
+  const launch = base.launch!;
+  return TargetSpecSchema.parse({
+    ...base,
+    launch: {
+      ...launch,
+      args: launch.args!.map((a) => (a === '{mcpServersFile}' ? '{workDir}/gateway.json' : a)),
+      configTemplate: { path: '{workDir}/gateway.json', content: JSON.stringify(config) },
+    },
+    checks: { fleet: replicaFleetFile, gateway: { replicas: { rep: ['rep_a', 'rep_b'] } } },
+  });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'mcp-harness-resilience-'));
+  replicaFleetFile = join(work, 'replicas.json');
+  await writeFile(replicaFleetFile, JSON.stringify(REPLICA_FLEET));
+});
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** At most `n` SUTs (fleet + gateway + stdio children) at once on a small machine. */
+function limiter(n: number) {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((r) => queue.push(r));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      queue.shift()?.();
+    }
+  };
+}
+const limit = limiter(3);
+
+const line = (r: CheckResult) => `${r.id}: ${r.status} — ${r.status === 'skip' ? r.reason : r.observed}`;
+const expectedStatus = (id: string) => (SEVERITY.get(id) === 'must' ? 'fail' : 'warn');
+
+/** Results that are neither pass nor the allowed skip of failover (no replicas in the default fleet). */
+const notPassing = (results: Map<string, CheckResult>, except?: string) =>
+  [...results.values()]
+    .filter((r) => r.id !== except && r.status !== 'pass' && !(r.id === FAILOVER && r.status === 'skip'))
+    .map(line);
+
+type Row = [checkId: string, defect: DefectName, exact?: 'exact'];
+
+/** Each resilience check and the defect that breaks it; `exact` rows run every resilience check. */
+const ROWS: Row[] = [
+  ['gateway.hung-backend-bounded', 'no-timeout'],
+  ['gateway.crashed-backend-isolated', 'dead-backend-cascade'],
+  // No defect garbles answers: a gateway without a deadline waits forever for one that never parses.
+  ['gateway.malformed-backend-survived', 'no-timeout'],
+  ['gateway.recovery-after-restart', 'no-reconnect'],
+  ['gateway.reinit-after-404', 'stale-session', 'exact'],
+  [FAILOVER, 'no-failover'],
+  ['gateway.list-changed-relayed', 'list-changed-dropped'],
+  ['gateway.progress-relayed', 'progress-dropped'],
+  ['gateway.progress-ordered', 'progress-after-result'],
+  ['gateway.cancellation-relayed', 'cancel-dropped'],
+  ['gateway.logs-relayed', 'logs-dropped', 'exact'],
+  ['gateway.server-requests-not-fabricated', 'sampling-fabricated'],
+  ['gateway.concurrent-calls-isolated', 'crossed-responses'],
+  ['gateway.sessions-isolated', 'notifications-leak'],
+  ['gateway.sessions-released', 'session-leak'],
+  ['gateway.backend-down-at-start', 'down-at-start-fatal'],
+];
+
+describe.concurrent('gateway resilience checks against the reference gateway', () => {
+  it('every check has a row', () => {
+    expect(IDS.filter((id) => !ROWS.some(([c]) => c === id))).toEqual([]);
+  });
+
+  it('all pass on the correct gateway', { timeout: 110_000 }, async () => {
+    const results = await limit(() => checkResults(gateway(), IDS));
+    expect(notPassing(results)).toEqual([]);
+    expect([...results.keys()].sort()).toEqual([...IDS].sort());
+  });
+
+  it('failover-to-replica passes when replicas are declared', { timeout: 60_000 }, async () => {
+    const r = (await limit(() => checkResults(replicaGateway(), [FAILOVER]))).get(FAILOVER)!;
+    expect(r.status, line(r)).toBe('pass');
+    expect(r.evidence).toMatchObject({ failedCalls: 0, killed: 'rep_a', servedAfter: ['rep_b'] });
+  });
+
+  // The rows that run every check first: they take longest.
+  const byLength = [...ROWS.filter((r) => r[2]), ...ROWS.filter((r) => !r[2])];
+  it.each(byLength)('%s catches %s', { timeout: 110_000 }, async (id, defect, exact) => {
+    const target = id === FAILOVER ? replicaGateway([defect]) : gateway([defect]);
+    const results = await limit(() => checkResults(target, exact ? IDS : [id]));
+    const r = results.get(id)!;
+    expect(r.status, line(r)).toBe(expectedStatus(id));
+    // Failed by the check itself, not because the SUT could not be started for it.
+    expect(r.observed).not.toMatch(/^not run/);
+    if (exact) expect(notPassing(results, id)).toEqual([]);
+  });
+});
