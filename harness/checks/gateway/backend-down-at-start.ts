@@ -21,6 +21,7 @@ export const backendDownAtStart = check({
   suite: 'gateway',
   specRef: 'practice: a gateway tolerates a backend that is unreachable when it (or a session) starts',
   severity: 'must',
+  disruptive: true,
   expected:
     "started while beta is down, the gateway lists and serves alpha's tools, and a call to beta " +
     "gets an error within the target's timeout + 1 s",

@@ -21,6 +21,7 @@ export const crashedBackendIsolated = check({
   suite: 'gateway',
   specRef: 'practice: one downstream failure is isolated to the calls routed to it',
   severity: 'must',
+  disruptive: true,
   expected:
     'when alpha crashes during a call, that call and the next call to alpha get an error within the ' +
     "target's timeout + 1 s, and calls to beta (and gamma) keep succeeding",

@@ -70,6 +70,7 @@ export const failoverToReplica = check({
   suite: 'gateway',
   specRef: 'practice: a gateway with replicated backends moves requests off a replica that cannot be reached',
   severity: 'must',
+  disruptive: true,
   expected:
     'after the replica serving a replicated tool is killed, the next call is served by another replica ' +
     "within the target's timeout + 1 s, with no more failed calls than checks.gateway.maxFailedCalls (default 0)",

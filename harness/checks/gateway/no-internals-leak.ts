@@ -21,6 +21,7 @@ export const noInternalsLeak = check({
   specRef:
     'practice: CWE-209 (no sensitive information in error messages); MCP 2025-11-25 server/tools §Security Considerations',
   severity: 'should',
+  disruptive: true,
   expected:
     'the errors of a failing, throwing, unknown or dead downstream tool contain no stack frame, file path or runtime internals',
   async run(ctx) {

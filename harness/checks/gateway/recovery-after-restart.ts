@@ -71,6 +71,7 @@ export const recoveryAfterRestart = check({
   suite: 'gateway',
   specRef: 'practice: a gateway reconnects to a downstream that restarted (and respawns a stdio one)',
   severity: 'must',
+  disruptive: true,
   expected:
     `after alpha (HTTP) is killed and restarted, calls to it succeed again within ${RECOVERY_MS / 1000} s; ` +
     "after gamma's (stdio) process is killed, the gateway starts it again (and serves it once it is up)",

@@ -12,6 +12,7 @@ export const meshOneDown = check({
   suite: 'mesh',
   specRef: 'practice: a host keeps one independent session per server (failure isolation)',
   severity: 'must',
+  disruptive: true,
   expected: 'after one server is stopped, every other server of the mesh answers ping and tools/list',
   async run(ctx) {
     const o = meshOptions(ctx);
