@@ -6,6 +6,7 @@ import { consoleReporter, type OutputStream, shouldUseColor } from './console.js
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
+import type { ReportFormat } from './names.js';
 import type { Reporter } from './reporter.js';
 
 /** Every output format, by the name used in `--format`. A new reporter is one file plus one line here. */
@@ -14,7 +15,7 @@ export const REPORTERS = {
   json: jsonReporter,
   junit: junitReporter,
   md: markdownReporter,
-} as const satisfies Record<string, Reporter>;
+} as const satisfies Record<ReportFormat, Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
 

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import { checksTable } from '../../checks/list.js';
-import { runChecks } from '../../checks/run-checks.js';
 import { EXIT, HarnessError } from '../../errors.js';
-import { createProgress } from '../../report/console.js';
-import { appendStepSummary, renderMarkdown } from '../../report/markdown.js';
-import { REPORTER_NAMES, writeReports } from '../../report/registry.js';
-import { buildRunReport } from '../../schema/result.js';
+import { REPORT_FORMATS } from '../../report/names.js';
 import { VERSION } from '../../version.js';
 
 interface CheckOptions {
@@ -29,9 +24,16 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--only <ids...>', 'only these check ids (or id prefixes ending in a dot)')
     .option('--expected-failures <file>', 'baseline of checks expected to fail (id: reason)')
     .option('--report-dir <dir>', 'where json/junit/md reports are written', 'mcp-harness-report')
-    .option('--format <formats...>', `report formats: ${REPORTER_NAMES.join(', ')}`, ['console'])
+    .option('--format <formats...>', `report formats: ${REPORT_FORMATS.join(', ')}`, ['console'])
     .option('--no-progress', 'no live progress on stderr')
     .action(async (opts: CheckOptions) => {
+      // Loaded on use: `mock --stdio` (what a SUT spawns) should not pay for the whole harness.
+      const { checksTable } = await import('../../checks/list.js');
+      const { runChecks } = await import('../../checks/run-checks.js');
+      const { createProgress } = await import('../../report/console.js');
+      const { appendStepSummary, renderMarkdown } = await import('../../report/markdown.js');
+      const { writeReports } = await import('../../report/registry.js');
+      const { buildRunReport } = await import('../../schema/result.js');
       if (opts.list) {
         process.stdout.write(`${checksTable()}\n`);
         return;
@@ -48,7 +50,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       const abort = () => controller.abort(new Error('interrupted'));
       process.once('SIGINT', abort);
       process.once('SIGTERM', abort);
-      let progress: ReturnType<typeof createProgress> | undefined;
+      let progress: { tick(name: string, status?: string): void; stop(): void } | undefined;
       try {
         const run = await runChecks({
           target,

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { createFleet } from '../../../mocks/server/fleet.js';
-import { runStdioMock } from '../../../mocks/transports/stdio.js';
 import { loadFleet } from '../../config/fleet-file.js';
 import { HarnessError } from '../../errors.js';
 
@@ -42,6 +40,7 @@ export function registerMock(program: Command): void {
           throw new HarnessError('INVALID_ARGS', '--stdio serves exactly one server: give --server NAME');
         }
         // stdout belongs to the protocol from here on.
+        const { runStdioMock } = await import('../../../mocks/transports/stdio.js');
         await runStdioMock(spec.servers.find((s) => s.name === names[0])!, spec.seed);
         return;
       }
@@ -54,6 +53,7 @@ async function runStandalone(
   opts: MockOptions,
   names: string[],
 ) {
+  const { createFleet } = await import('../../../mocks/server/fleet.js');
   const fleet = createFleet(spec, {
     only: names.length ? names : undefined,
     controlPort: opts.controlPort,

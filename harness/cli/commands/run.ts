@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { HarnessError } from '../../errors.js';
-import { appendStepSummary, renderMarkdown } from '../../report/markdown.js';
-import { REPORTER_NAMES } from '../../report/registry.js';
-import { runScenarios } from '../../runner/run.js';
+import { REPORT_FORMATS } from '../../report/names.js';
 import { parseDurationMs } from '../../schema/duration.js';
 
 interface RunOptions {
@@ -22,7 +20,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .option('--report-dir <dir>', 'where json/junit/md reports are written', 'mcp-harness-report')
     .option(
       '--format <formats...>',
-      `report formats, comma or space separated: ${REPORTER_NAMES.join(', ')}`,
+      `report formats, comma or space separated: ${REPORT_FORMATS.join(', ')}`,
       ['console'],
     )
     .option('--timeout <duration>', 'default step deadline, e.g. 5s (steps with their own timeout keep it)')
@@ -48,6 +46,9 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       const abort = () => controller.abort(new Error('interrupted'));
       process.once('SIGINT', abort);
       process.once('SIGTERM', abort);
+      // Loaded on use: `mock --stdio` (what a SUT spawns) should not pay for the whole harness.
+      const { runScenarios } = await import('../../runner/run.js');
+      const { appendStepSummary, renderMarkdown } = await import('../../report/markdown.js');
       try {
         const { report, files } = await runScenarios(scenarios, {
           target: opts.target,
