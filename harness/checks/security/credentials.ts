@@ -23,6 +23,9 @@ export const credentialsNotForwarded = check({
     const ep = ctx.endpoint;
     if (!ep || ep.transport === 'stdio')
       return skip('the SUT is not reached over HTTP: no headers to forward');
+    if (ctx.fleet.mocks.get('alpha')?.transport !== 'http') {
+      return skip('alpha is not an HTTP server here: there are no downstream headers to look at');
+    }
     const tool = ctx.exposed('alpha.echo');
     if (!tool) return skip('the SUT does not expose alpha.echo');
     // A target that needs its own Authorization keeps it: then that token is the one that must stay put.

@@ -25,6 +25,10 @@ export const noShadowing = check({
   async run(ctx) {
     const session = ctx.session;
     if (!session) return skip('no single endpoint');
+    // Shadowing needs two backends with a colliding name (a bridge has one).
+    if (!ctx.fleet.mocks.has('alpha') || !ctx.fleet.mocks.has('beta')) {
+      return skip('the fleet behind the SUT does not have both alpha and beta');
+    }
     const a = ctx.exposed('alpha.echo');
     const b = ctx.exposed('beta.echo');
     if (!a || !b) {
