@@ -5,6 +5,7 @@ import { runChecks } from '../../harness/checks/run-checks.js';
 import type { CheckResult } from '../../harness/schema/result.js';
 import { CHAIN_DEFECT_NAMES, type ChainDefect } from '../../mocks/patterns/chain/defects.js';
 import { referenceChain } from '../helpers/chain-target.js';
+import { limiter } from '../helpers/limiter.js';
 
 /**
  * The chain suite against the reference chain (compiled: `npm run build`
@@ -17,21 +18,6 @@ import { referenceChain } from '../helpers/chain-target.js';
 const IDS = chainChecks.map((c) => c.id);
 const SEVERITY = new Map(chainChecks.map((c) => [c.id, c.severity]));
 
-/** At most `n` chains (fleet + chain + the stdio servers it spawns) at once on a small machine. */
-function limiter(n: number) {
-  let running = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((r) => queue.push(r));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      queue.shift()?.();
-    }
-  };
-}
 const limit = limiter(3);
 
 async function results(defects: ChainDefect[], only?: string[]): Promise<Map<string, CheckResult>> {

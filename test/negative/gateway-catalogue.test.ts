@@ -5,6 +5,7 @@ import { type TargetSpec, TargetSpecSchema } from '../../harness/schema/target.j
 import type { DefectName } from '../../mocks/patterns/gateway/defects.js';
 import { referenceGatewayTarget } from '../../mocks/patterns/gateway/target.js';
 import { checkResults } from '../helpers/checks.js';
+import { limiter } from '../helpers/limiter.js';
 
 /**
  * The gateway suite's catalogue / routing / results checks against the
@@ -26,23 +27,6 @@ const SEVERITY = new Map(catalogueChecks.map((c) => [c.id, c.severity]));
 const gateway = (defects: DefectName[] = []): TargetSpec =>
   TargetSpecSchema.parse(referenceGatewayTarget(defects, 10_000));
 
-/** At most `n` SUTs (fleet + gateway + stdio children) at once on a small machine. */
-function limiter(n: number) {
-  let running = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    // A finishing run hands its slot straight to the next waiter.
-    if (running >= n) await new Promise<void>((r) => queue.push(r));
-    else running++;
-    try {
-      return await fn();
-    } finally {
-      const next = queue.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
 const limit = limiter(3);
 
 const line = (r: CheckResult) => `${r.id}: ${r.status} — ${r.status === 'skip' ? r.reason : r.observed}`;

@@ -9,6 +9,7 @@ import { type TargetSpec, TargetSpecSchema } from '../../harness/schema/target.j
 import type { DefectName } from '../../mocks/patterns/gateway/defects.js';
 import { referenceGatewayTarget } from '../../mocks/patterns/gateway/target.js';
 import { checkResults } from '../helpers/checks.js';
+import { limiter } from '../helpers/limiter.js';
 
 /**
  * The gateway suite's resilience / notification / session checks against the
@@ -69,21 +70,6 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** At most `n` SUTs (fleet + gateway + stdio children) at once on a small machine. */
-function limiter(n: number) {
-  let running = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((r) => queue.push(r));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      queue.shift()?.();
-    }
-  };
-}
 const limit = limiter(3);
 
 const line = (r: CheckResult) => `${r.id}: ${r.status} — ${r.status === 'skip' ? r.reason : r.observed}`;

@@ -7,6 +7,7 @@ import { meshChecks } from '../../harness/checks/mesh/index.js';
 import { runChecks } from '../../harness/checks/run-checks.js';
 import type { CheckResult } from '../../harness/schema/result.js';
 import { type TargetInput, TargetSpecSchema } from '../../harness/schema/target.js';
+import { limiter } from '../helpers/limiter.js';
 
 /**
  * The mesh suite (the harness is the host, one session per server): every
@@ -51,21 +52,6 @@ const mesh = (fleet: string | undefined, extra: Partial<TargetInput> = {}) =>
     checks: { ...(fleet ? { fleet } : {}), ...extra.checks },
   });
 
-/** At most `n` fleets (with their stdio children) at once on a small machine. */
-function limiter(n: number) {
-  let running = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((r) => queue.push(r));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      queue.shift()?.();
-    }
-  };
-}
 const limit = limiter(3);
 
 async function results(target: string | ReturnType<typeof mesh>, only?: string[]) {

@@ -19,6 +19,9 @@ function summaryOf(result: ScenarioResult, metric: string) {
   return merged;
 }
 
+// This file runs after the other tests (vitest.config.ts): let their processes finish exiting first.
+beforeAll(() => new Promise((r) => setTimeout(r, 5_000)), 10_000);
+
 describe('downstream time is what the mock recorded', () => {
   let fleet: Fleet;
   const spec = {
