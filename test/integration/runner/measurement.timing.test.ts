@@ -1,4 +1,6 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowUs } from '../../../harness/measure/clock.js';
 import { LatencyHistogram } from '../../../harness/measure/histogram.js';
 import { runScenario } from '../../../harness/runner/run-scenario.js';
 import type { ScenarioResult } from '../../../harness/schema/result.js';
@@ -86,42 +88,85 @@ describe('overhead is what the SUT adds', () => {
     ],
   };
 
-  async function overheadThroughProxy(delayMs: number): Promise<{ p50: number; result: ScenarioResult }> {
+  async function overheadThroughProxy(
+    fleet: Fleet,
+    proxyUrl: string,
+  ): Promise<{ p50: number; result: ScenarioResult }> {
+    const result = await runScenario(
+      {
+        fleet: spec,
+        target: {
+          pattern: 'gateway',
+          naming: { mode: 'identity' },
+          endpoint: { transport: 'http', url: proxyUrl },
+        },
+        steps: [{ repeat: 120, steps: [{ name: 'work', call: 'work', args: { n: '{{iteration}}' } }] }],
+      },
+      { fleet },
+    );
+    expect(result.status, JSON.stringify(result.steps.find((s) => s.status !== 'pass'))).toBe('pass');
+    const overhead = summaryOf(result, 'overhead');
+    expect(overhead.count).toBe(120);
+    return { p50: overhead.percentile(50), result };
+  }
+
+  /**
+   * The truth, measured without the harness: a bare SDK client's median of
+   * end-to-end minus the mock's own service time, through `url`.
+   */
+  async function bareCost(fleet: Fleet, url: string): Promise<number> {
+    const client = new Client({ name: 'bare', version: '0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const mock = fleet.mocks.get('api')!;
+    const costs: number[] = [];
+    try {
+      for (let i = 0; i < 140; i++) {
+        const n = `bare-${url}-${i}`;
+        const t0 = nowUs();
+        await client.callTool({ name: 'work', arguments: { n } });
+        const e2e = nowUs() - t0;
+        const rec = (await mock.calls({ tool: 'work' })).find((r) => r.arguments?.n === n);
+        if (i >= 20 && rec?.completedUs !== undefined) costs.push(e2e - (rec.completedUs - rec.receivedUs));
+      }
+    } finally {
+      await client.close();
+    }
+    costs.sort((a, b) => a - b);
+    return costs[Math.floor(costs.length / 2)]!;
+  }
+
+  async function withProxy<T>(
+    delayMs: number,
+    fn: (fleet: Fleet, upstream: string, proxyUrl: string) => Promise<T>,
+  ): Promise<T> {
     const fleet = await startFleet(spec);
     const upstream = (fleet.mcpServers().mcpServers.api as { url: string }).url;
     const proxy = await startDelayProxy(upstream, delayMs);
     try {
-      const result = await runScenario(
-        {
-          fleet: spec,
-          target: {
-            pattern: 'gateway',
-            naming: { mode: 'identity' },
-            endpoint: { transport: 'http', url: proxy.url },
-          },
-          steps: [{ repeat: 120, steps: [{ name: 'work', call: 'work', args: { n: '{{iteration}}' } }] }],
-        },
-        { fleet },
-      );
-      expect(result.status, JSON.stringify(result.steps.find((s) => s.status !== 'pass'))).toBe('pass');
-      const overhead = summaryOf(result, 'overhead');
-      expect(overhead.count).toBe(120);
-      return { p50: overhead.percentile(50), result };
+      return await fn(fleet, upstream, proxy.url);
     } finally {
       await proxy.close();
       await fleet.stop();
     }
   }
 
-  it('a proxy that holds each request 5 ms shows an overhead p50 of 5 ms ± 0.5 ms', async () => {
-    const { p50, result } = await overheadThroughProxy(5);
-    const why = `overhead p50 ${p50} µs (baseline ${JSON.stringify(result.baselineUs)})`;
-    expect(p50, why).toBeGreaterThanOrEqual(4_500);
-    expect(p50, why).toBeLessThanOrEqual(5_500);
+  it("a proxy that holds each request 5 ms: overhead p50 is the SUT's real cost ± 0.5 ms, and at least 5 ms − 0.5 ms", async () => {
+    await withProxy(5, async (fleet, upstream, proxyUrl) => {
+      const { p50, result } = await overheadThroughProxy(fleet, proxyUrl);
+      // What the SUT really adds (its 5 ms hold plus its own pipe), measured without the harness, same run.
+      const truth = (await bareCost(fleet, proxyUrl)) - (await bareCost(fleet, upstream));
+      const why = `overhead p50 ${p50} µs, SUT cost measured by a bare client ${truth} µs (baseline ${JSON.stringify(result.baselineUs)})`;
+      console.log(why); // the numbers behind the verdict, for the CI log
+      expect(truth, why).toBeGreaterThanOrEqual(4_900);
+      expect(Math.abs(p50 - truth), why).toBeLessThanOrEqual(500);
+      expect(p50, why).toBeGreaterThanOrEqual(4_500);
+    });
   });
 
   it('the same proxy without the hold shows (almost) no overhead: the 5 ms above is the hold', async () => {
-    const { p50 } = await overheadThroughProxy(0);
-    expect(Math.abs(p50)).toBeLessThan(500);
+    await withProxy(0, async (fleet, _upstream, proxyUrl) => {
+      const { p50 } = await overheadThroughProxy(fleet, proxyUrl);
+      expect(Math.abs(p50)).toBeLessThan(500);
+    });
   });
 });
