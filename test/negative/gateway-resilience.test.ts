@@ -87,8 +87,7 @@ type Row = [checkId: string, defect: DefectName, exact?: 'exact'];
 const ROWS: Row[] = [
   ['gateway.hung-backend-bounded', 'no-timeout'],
   ['gateway.crashed-backend-isolated', 'dead-backend-cascade'],
-  // No defect garbles answers: a gateway without a deadline waits forever for one that never parses.
-  ['gateway.malformed-backend-survived', 'no-timeout'],
+  ['gateway.malformed-backend-survived', 'malformed-poisons', 'exact'],
   ['gateway.recovery-after-restart', 'no-reconnect'],
   ['gateway.reinit-after-404', 'stale-session', 'exact'],
   [FAILOVER, 'no-failover'],

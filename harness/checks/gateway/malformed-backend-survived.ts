@@ -17,6 +17,7 @@ export const malformedBackendSurvived = check({
     'practice: an invalid downstream message fails the request it belongs to (MCP 2025-11-25 basic ' +
     '§JSON-RPC messages), not the gateway or later requests',
   severity: 'must',
+  disruptive: true,
   expected:
     "a call alpha answers with truncated JSON gets an error within the target's timeout + 1 s; " +
     'the next calls to alpha and beta succeed',

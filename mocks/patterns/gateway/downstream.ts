@@ -71,6 +71,9 @@ export class Downstream {
     return this.state === 'up' ? this.client : undefined;
   }
 
+  /** DEFECT malformed-poisons: set by an unparsable message, never cleared. */
+  private poisoned = false;
+
   /** A connected client, connecting (again) when needed, before `deadline` (ms epoch). */
   async ready(deadline: number): Promise<Client> {
     if (this.state === 'closed') throw new DownstreamUnavailable('the gateway session is closed');
@@ -89,6 +92,7 @@ export class Downstream {
    */
   async run<T>(deadline: number, fn: (c: Client, ms: number) => Promise<T>): Promise<T> {
     const { timeoutMs } = this.owner;
+    if (this.poisoned) throw new DownstreamUnavailable('the connection received a malformed message earlier');
     for (let attempt = 0; ; attempt++) {
       const client = await this.ready(deadline);
       try {
@@ -111,7 +115,16 @@ export class Downstream {
     const transport = this.buildTransport();
     const client = new Client(GATEWAY_INFO, { capabilities: this.owner.clientCapabilities() });
     this.owner.install(client, this);
-    client.onerror = () => {}; // SSE stream reconnects and stray lines: not the caller's business
+    client.onerror = (e) => {
+      // SSE stream reconnects and stray lines are not the caller's business, except under
+      // DEFECT malformed-poisons: one unparsable message condemns the connection for good.
+      if (
+        this.owner.defects.has('malformed-poisons') &&
+        /JSON|Unexpected token|parse/i.test(String(e?.message))
+      ) {
+        this.poisoned = true;
+      }
+    };
     client.onclose = () => {
       if (this.client === client) this.markDown(client, 'the server closed the connection');
     };
