@@ -7,8 +7,8 @@ import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotoco
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../harness/schema/call-log.js';
-import type { Fleet } from '../../../mocks/server/fleet.js';
 import { ORIGIN_TAG_RE } from '../../../harness/schema/origin.js';
+import type { Fleet } from '../../../mocks/server/fleet.js';
 import { alive, connectTo, eventually, startFleet } from '../../helpers/mocks.js';
 
 /**
