@@ -75,8 +75,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       sut = await open();
     } catch (e) {
       if (!isHarnessError(e) || e.code === 'INVALID_CONFIG') throw e;
-      for (const c of checks)
-        emit(toResult(c, fail(`not run: the SUT could not be started or reached: ${e.message}`), 0));
+      for (const c of checks) emit(notRun(c, `the SUT could not be started or reached: ${e.message}`));
       return {
         target: label,
         results: applyBaseline(results, baseline),
@@ -87,7 +86,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     for (const c of checks) {
       if (options.signal?.aborted) break;
       if (gone) {
-        emit(toResult(c, fail(`not run: the SUT is gone (${gone})`), 0));
+        emit(notRun(c, `the SUT is gone (${gone})`));
         continue;
       }
       const t0 = performance.now();
@@ -106,6 +105,11 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     await rm(work, { recursive: true, force: true });
   }
   return { target: label, results: applyBaseline(results, baseline) };
+}
+
+/** A check that could not run fails, whatever its severity: nothing was verified. */
+function notRun(c: Check, why: string): CheckResult {
+  return { ...toResult(c, fail(`not run: ${why}`), 0), status: 'fail' };
 }
 
 interface Sut {

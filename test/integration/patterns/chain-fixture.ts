@@ -158,21 +158,7 @@ export function overlapped(calls: CallRecord[]): boolean {
   return lastStart < firstEnd;
 }
 
-/** The most calls in progress at one instant. */
-export function maxConcurrent(calls: CallRecord[]): number {
-  const edges = calls.flatMap((c) => [
-    { t: c.receivedUs, d: 1 },
-    { t: c.completedUs ?? Number.POSITIVE_INFINITY, d: -1 },
-  ]);
-  edges.sort((a, b) => a.t - b.t || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const e of edges) {
-    now += e.d;
-    max = Math.max(max, now);
-  }
-  return max;
-}
+export { maxConcurrent } from '../../../harness/checks/chain/calls.js';
 
 /** A stack frame (`    at fn (file:line:col)`) or a source path of the chain in a text. */
 export const LEAK = /\n\s+at\s.+:\d+:\d+|mocks\/patterns\/chain\/\w+\.(ts|js)/;
