@@ -152,10 +152,27 @@ describe('overhead is what the SUT adds', () => {
 
   it('a proxy that holds each request 5 ms: overhead p50 within 0.5 ms of the hold, or of the SUT cost a bare client measures', async () => {
     await withProxy(5, async (fleet, upstream, proxyUrl) => {
-      const { p50, result } = await overheadThroughProxy(fleet, proxyUrl);
-      // What the SUT really adds (its 5 ms hold plus its own pipe), measured without the harness, same run.
-      const truth = (await bareCost(fleet, proxyUrl)) - (await bareCost(fleet, upstream));
-      const why = `overhead p50 ${p50} µs, SUT cost measured by a bare client ${truth} µs (baseline ${JSON.stringify(result.baselineUs)})`;
+      // Three rounds, the order alternating, so a machine that gets quieter or busier during the
+      // test does not favour one side; medians of the rounds are compared.
+      const p50s: number[] = [];
+      const truths: number[] = [];
+      const baselines: unknown[] = [];
+      for (let round = 0; round < 3; round++) {
+        // What the SUT really adds (its 5 ms hold plus its own pipe), measured without the harness.
+        const bare = async () =>
+          truths.push((await bareCost(fleet, proxyUrl)) - (await bareCost(fleet, upstream)));
+        const harness = async () => {
+          const { p50, result } = await overheadThroughProxy(fleet, proxyUrl);
+          p50s.push(p50);
+          baselines.push(result.baselineUs);
+        };
+        if (round % 2 === 0) await harness().then(bare);
+        else await bare().then(harness);
+      }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+      const p50 = median(p50s);
+      const truth = median(truths);
+      const why = `overhead p50s ${p50s.join(', ')} µs; SUT cost measured by a bare client ${truths.join(', ')} µs; baselines ${JSON.stringify(baselines)}`;
       console.log(why); // the numbers behind the verdict, for the CI log
       expect(truth, why).toBeGreaterThanOrEqual(4_900);
       // Within 0.5 ms of the known 5 ms hold, or of the SUT's cost as a bare client measured it
