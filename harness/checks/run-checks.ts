@@ -17,7 +17,7 @@ import { restoreFleet } from './fleet-state.js';
 import { allChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { openSession, type Session, sessionOf } from './session.js';
-import { type Check, fail, type SuiteName, toResult, type Verdict } from './types.js';
+import { type Check, fail, toResult, type Verdict } from './types.js';
 
 /**
  * Run conformance suites against a target: start the fleet the suites need,

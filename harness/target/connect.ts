@@ -16,6 +16,7 @@ import type { Endpoint, ProtocolChoice } from '../schema/target.js';
 import { resolveEnvRefs } from './placeholders.js';
 import { describeExit } from './process.js';
 import { HarnessStdioTransport } from './stdio.js';
+import { withTimeout } from './timeout.js';
 
 /**
  * Connect an SDK Client to one endpoint (stdio, Streamable HTTP, legacy
@@ -277,18 +278,4 @@ function bodySnippet(data: unknown): string {
   if (typeof text !== 'string' || text.trim() === '') return '';
   const one = text.replace(/\s+/g, ' ').trim();
   return `: ${one.length > 160 ? `${one.slice(0, 160)}…` : one}`;
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<undefined>((r) => {
-        t = setTimeout(() => r(undefined), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(t);
-  }
 }

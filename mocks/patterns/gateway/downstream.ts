@@ -7,6 +7,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { describeExit } from '../../../harness/target/process.js';
 import { HarnessStdioTransport } from '../../../harness/target/stdio.js';
+import { withTimeout } from '../../../harness/target/timeout.js';
 import type { Defects } from './defects.js';
 import { classify, DeadlineExceeded, DownstreamUnavailable, shortReason } from './errors.js';
 import type { McpServerEntry } from './settings.js';
@@ -211,18 +212,4 @@ export function remaining(deadline: number, timeoutMs: number): number {
   const ms = deadline - Date.now();
   if (ms <= 0) throw new DeadlineExceeded(timeoutMs);
   return ms;
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<undefined>((r) => {
-        t = setTimeout(() => r(undefined), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(t);
-  }
 }

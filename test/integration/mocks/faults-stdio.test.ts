@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Client, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../harness/schema/call-log.js';
 import type { FleetInput } from '../../../harness/schema/fleet.js';
 import type { Fleet } from '../../../mocks/server/fleet.js';
-import { alive, connectTo, eventually, startFleet } from '../../helpers/mocks.js';
+import { faultScope, settleWithin } from '../../helpers/fault-scope.js';
+import { alive, eventually } from '../../helpers/mocks.js';
 
 /**
  * Faults on stdio mocks: real child processes (`mcp-harness mock --stdio`)
@@ -19,22 +17,10 @@ import { alive, connectTo, eventually, startFleet } from '../../helpers/mocks.js
 const echo = { name: 'echo', result: { echo: true } };
 type Server = FleetInput['servers'][number];
 
-let dir: string;
-const fleets: Fleet[] = [];
-const clients: Client[] = [];
-const pids: number[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mcp-harness-faults-stdio-'));
-});
-afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await Promise.allSettled(fleets.splice(0).map((f) => f.stop()));
-});
-afterAll(async () => {
-  expect(pids.length).toBeGreaterThan(0);
-  await eventually(() => pids.every((p) => !alive(p)), 5_000);
-  await rm(dir, { recursive: true, force: true });
+const scope = faultScope('mcp-harness-faults-stdio-');
+afterAll(() => {
+  // The crash and drop tests did spawn processes (faultScope checks they are gone).
+  expect(scope.pids.length).toBeGreaterThan(0);
 });
 
 interface Connected {
@@ -45,15 +31,10 @@ interface Connected {
 }
 
 async function stdioMock(server: Omit<Server, 'transport'>): Promise<{ fleet: Fleet } & Connected> {
-  const fleet = await startFleet({ seed: 1, servers: [{ ...server, transport: 'stdio' }] });
-  fleets.push(fleet);
-  await fleet.writeMcpServersFile(join(dir, `${fleets.length}-${server.name}`, 'mcpServers.json'));
-  const client = await connectTo(fleet, server.name);
-  clients.push(client);
-  const transport = client.transport as StdioClientTransport;
-  const pid = transport.pid;
+  const fleet = await scope.fleetOf({ ...server, transport: 'stdio' });
+  const client = await scope.clientOf(fleet, server.name);
+  const pid = (client.transport as StdioClientTransport).pid;
   if (pid === null) throw new Error('the stdio transport has no child pid');
-  pids.push(pid);
   const errors: Error[] = [];
   client.onerror = (e) => errors.push(e);
   const closed = new Promise<void>((resolve) => {
@@ -64,25 +45,6 @@ async function stdioMock(server: Omit<Server, 'transport'>): Promise<{ fleet: Fl
 
 const callsOf = (fleet: Fleet, tool?: string): Promise<CallRecord[]> =>
   fleet.mocks.get('m')!.calls({ method: 'tools/call', ...(tool ? { tool } : {}) });
-
-/** Where a promise stands after `ms`: resolved, rejected, or still pending. */
-async function settleWithin<T>(p: Promise<T>, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const pending = new Promise<{ state: 'pending' }>((r) => {
-    timer = setTimeout(() => r({ state: 'pending' }), ms);
-  });
-  try {
-    return await Promise.race([
-      p.then(
-        (value) => ({ state: 'resolved' as const, value }),
-        (error: unknown) => ({ state: 'rejected' as const, error: error as Error }),
-      ),
-      pending,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const isSdk = (e: unknown, code: SdkErrorCode) => SdkError.isInstance(e) && e.code === code;
 

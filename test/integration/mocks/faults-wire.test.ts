@@ -1,10 +1,11 @@
 import { request } from 'node:http';
 import { type Client, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../harness/schema/call-log.js';
 import type { FleetInput } from '../../../harness/schema/fleet.js';
 import type { Fleet } from '../../../mocks/server/fleet.js';
-import { connectTo, eventually, startFleet } from '../../helpers/mocks.js';
+import { faultScope, settleWithin } from '../../helpers/fault-scope.js';
+import { eventually } from '../../helpers/mocks.js';
 
 /**
  * Faults that act on the wire or on the mock's life (crash, drop, malformed,
@@ -15,23 +16,11 @@ import { connectTo, eventually, startFleet } from '../../helpers/mocks.js';
 const echo = { name: 'echo', result: { echo: true } };
 type Server = FleetInput['servers'][number];
 
-const fleets: Fleet[] = [];
-const clients: Client[] = [];
-
-afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await Promise.allSettled(fleets.splice(0).map((f) => f.stop()));
-});
-
-async function fleetOf(server: Server): Promise<Fleet> {
-  const fleet = await startFleet({ seed: 1, servers: [server] });
-  fleets.push(fleet);
-  return fleet;
-}
+const scope = faultScope('mcp-harness-faults-wire-');
+const fleetOf = (server: Server) => scope.fleetOf(server);
 
 async function clientOf(fleet: Fleet): Promise<{ client: Client; errors: Error[] }> {
-  const client = await connectTo(fleet, 'm');
-  clients.push(client);
+  const client = await scope.clientOf(fleet);
   const errors: Error[] = [];
   client.onerror = (e) => errors.push(e);
   return { client, errors };
@@ -40,25 +29,6 @@ async function clientOf(fleet: Fleet): Promise<{ client: Client; errors: Error[]
 const urlOf = (fleet: Fleet): string => fleet.mocks.get('m')!.endpoint()!.url!;
 const callsOf = (fleet: Fleet, method = 'tools/call'): Promise<CallRecord[]> =>
   fleet.mocks.get('m')!.calls({ method });
-
-/** Where a promise stands after `ms`: resolved, rejected, or still pending. */
-async function settleWithin<T>(p: Promise<T>, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const pending = new Promise<{ state: 'pending' }>((r) => {
-    timer = setTimeout(() => r({ state: 'pending' }), ms);
-  });
-  try {
-    return await Promise.race([
-      p.then(
-        (value) => ({ state: 'resolved' as const, value }),
-        (error: unknown) => ({ state: 'rejected' as const, error: error as Error }),
-      ),
-      pending,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const INITIALIZE = {
   jsonrpc: '2.0',

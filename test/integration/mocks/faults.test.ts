@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Client, ProtocolError } from '@modelcontextprotocol/client';
-import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ProtocolError } from '@modelcontextprotocol/client';
+import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../harness/schema/call-log.js';
-import type { FleetInput } from '../../../harness/schema/fleet.js';
 import type { Fleet } from '../../../mocks/server/fleet.js';
-import { alive, connectTo, eventually, startFleet } from '../../helpers/mocks.js';
+import { faultScope, settleWithin } from '../../helpers/fault-scope.js';
+import { eventually } from '../../helpers/mocks.js';
 
 /**
  * Handler-level faults (latency, tool-error, protocol-error, throw, hang,
@@ -17,42 +13,8 @@ import { alive, connectTo, eventually, startFleet } from '../../helpers/mocks.js
  */
 
 const echo = { name: 'echo', result: { echo: true } };
-type Server = FleetInput['servers'][number];
 
-let dir: string;
-const fleets: Fleet[] = [];
-const clients: Client[] = [];
-const pids: number[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mcp-harness-faults-'));
-});
-afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await Promise.allSettled(fleets.splice(0).map((f) => f.stop()));
-});
-afterAll(async () => {
-  // Every stdio mock this file spawned is gone.
-  await eventually(() => pids.every((p) => !alive(p)), 5_000);
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function fleetOf(server: Server, seed = 1): Promise<Fleet> {
-  const fleet = await startFleet({ seed, servers: [server] });
-  fleets.push(fleet);
-  if (server.transport === 'stdio')
-    await fleet.writeMcpServersFile(join(dir, `${fleets.length}`, 'mcpServers.json'));
-  return fleet;
-}
-
-async function clientOf(fleet: Fleet, name = 'm'): Promise<Client> {
-  const client = await connectTo(fleet, name);
-  clients.push(client);
-  const transport = client.transport;
-  const pid = transport && 'pid' in transport ? (transport as StdioClientTransport).pid : null;
-  if (pid !== null) pids.push(pid);
-  return client;
-}
+const { fleetOf, clientOf } = faultScope('mcp-harness-faults-');
 
 const callsOf = async (fleet: Fleet, tool?: string): Promise<CallRecord[]> =>
   fleet.mocks.get('m')!.calls({ method: 'tools/call', ...(tool ? { tool } : {}) });
@@ -61,25 +23,6 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
 };
-
-/** Where a promise stands after `ms`: resolved, rejected, or still pending. */
-async function settleWithin<T>(p: Promise<T>, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const pending = new Promise<{ state: 'pending' }>((r) => {
-    timer = setTimeout(() => r({ state: 'pending' }), ms);
-  });
-  try {
-    return await Promise.race([
-      p.then(
-        (value) => ({ state: 'resolved' as const, value }),
-        (error: unknown) => ({ state: 'rejected' as const, error }),
-      ),
-      pending,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const textOf = (result: { content?: unknown }, i = 0): string =>
   ((result.content as Array<{ type: string; text?: string }>)[i]?.text ?? '') as string;
