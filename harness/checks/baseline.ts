@@ -26,13 +26,16 @@ export async function loadBaseline(file: string, knownIds: ReadonlySet<string>):
   return baseline;
 }
 
-/** Mark expected failures and stale entries. Skipped checks keep their status. */
+/**
+ * Mark expected failures and stale entries. A listed check that fails, warns,
+ * skips or is blocked is expected (a gateway that hides a tool the check needs
+ * is baselined like one that fails it); a listed check that passes is stale.
+ */
 export function applyBaseline(results: readonly CheckResult[], baseline: Baseline): CheckResult[] {
   return results.map((r) => {
     const why = baseline[r.id];
     if (why === undefined) return r;
-    if (r.status === 'fail' || r.status === 'warn')
-      return { ...r, expectedFailure: true, reason: r.reason ?? why };
+    if (r.status !== 'pass') return { ...r, expectedFailure: true, reason: r.reason ?? why };
     if (r.status === 'pass')
       return {
         ...r,

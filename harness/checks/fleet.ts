@@ -2,13 +2,17 @@ import type { FleetInput } from '../schema/fleet.js';
 
 /**
  * The fleet the gateway, http and security suites put behind the SUT: servers
- * on every transport, a name that collides across two servers, a paginated
- * list, every content type, an isError tool, a JSON-RPC error tool, progress,
+ * on every transport, a name that collides across two servers, a server that
+ * pages its list (delta, filler tools only: every feature tool is on a first
+ * page, so a gateway that follows no nextCursor hides nothing else), every content type, an isError tool, a JSON-RPC error tool, progress,
  * logs, a sampling request to the client (alpha.sample), resources and
  * prompts. Checks name what they use as `server.tool`.
  */
 const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+/** delta's tools: three pages of three, the last one short. */
+const FILLER_TOOLS = 8;
 
 export const CONFORMANCE_FLEET = {
   seed: 1,
@@ -16,7 +20,6 @@ export const CONFORMANCE_FLEET = {
     {
       name: 'alpha',
       transport: 'http',
-      pageSize: 3,
       tools: [
         {
           name: 'echo',
@@ -120,6 +123,18 @@ export const CONFORMANCE_FLEET = {
       name: 'gamma',
       transport: 'stdio',
       tools: [{ name: 'status', description: 'Status of gamma', result: { text: 'gamma ok' } }],
+    },
+    {
+      // Pagination lives on a server of its own: a gateway that follows no nextCursor loses
+      // delta's later pages (gateway.pagination-aggregated), never a tool another check needs.
+      name: 'delta',
+      transport: 'http',
+      pageSize: 3,
+      tools: Array.from({ length: FILLER_TOOLS }, (_, i) => ({
+        name: `filler_${i + 1}`,
+        description: `Filler tool ${i + 1} of ${FILLER_TOOLS} (delta lists its tools three per page)`,
+        result: { text: `delta filler ${i + 1}` },
+      })),
     },
   ],
 } satisfies FleetInput;

@@ -14,6 +14,7 @@ import { applyBaseline, loadBaseline } from './baseline.js';
 import type { CheckContext } from './context.js';
 import { conformanceFleet } from './fleet.js';
 import { restoreFleet } from './fleet-state.js';
+import { exposedName } from './needs.js';
 import { allChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { openSession, type Session, sessionOf } from './session.js';
@@ -170,7 +171,7 @@ async function runOne(
       if (!m) throw new Error(`the fleet has no server '${name}'`);
       return m;
     },
-    exposed: (logical) => current.target.route(logical)?.name,
+    exposed: (logical) => exposedName(current.target, logical),
     async open(o = {}) {
       const endpoint = current.target.spec.endpoint;
       if (!endpoint) throw new Error('a mesh has no single endpoint to open a session to');

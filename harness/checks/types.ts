@@ -16,7 +16,8 @@ export type Severity = 'must' | 'should';
 export type Verdict =
   | { status: 'pass'; observed: string; evidence?: Record<string, unknown> }
   | { status: 'fail'; observed: string; evidence?: Record<string, unknown> }
-  | { status: 'skip'; reason: string };
+  | { status: 'skip'; reason: string }
+  | { status: 'blocked'; reason: string; by?: string };
 
 export interface Check {
   /** `suite.kebab-name`, stable: baselines and `--only` refer to it. */
@@ -53,7 +54,19 @@ export const fail = (observed: string, evidence?: Record<string, unknown>): Verd
   ...(evidence ? { evidence } : {}),
 });
 
+/** The target cannot be asked this (not HTTP, no replicas declared): not a finding. */
 export const skip = (reason: string): Verdict => ({ status: 'skip', reason });
+
+/**
+ * The SUT kept the check from running (a tool it needs is not exposed, a
+ * warm-up call failed, a name maps to two tools): a finding, counted as a
+ * failure unless baselined. `by` names the check or condition that blocks it.
+ */
+export const blocked = (reason: string, by?: string): Verdict => ({
+  status: 'blocked',
+  reason,
+  ...(by ? { by } : {}),
+});
 
 /** Pass when `ok`, else fail; both with the same observation. */
 export const verdict = (ok: boolean, observed: string, evidence?: Record<string, unknown>): Verdict =>
@@ -71,6 +84,14 @@ export function toResult(c: Check, v: Verdict, durationMs: number): CheckResult 
     durationMs: Math.round(durationMs * 1000) / 1000,
   };
   if (v.status === 'skip') return { ...base, status: 'skip', observed: 'not run', reason: v.reason };
+  if (v.status === 'blocked')
+    return {
+      ...base,
+      status: 'blocked',
+      observed: 'not run',
+      reason: v.reason,
+      ...(v.by ? { blockedBy: v.by } : {}),
+    };
   const status = v.status === 'pass' ? 'pass' : c.severity === 'must' ? 'fail' : 'warn';
   return { ...base, status, observed: v.observed, ...(v.evidence ? { evidence: v.evidence } : {}) };
 }

@@ -22,7 +22,7 @@ export type DownstreamLabels = Record<(typeof DOWNSTREAM_LABELS)[number], string
 export type OverheadLabels = Record<(typeof OVERHEAD_LABELS)[number], string>;
 
 /** Every status a check can have; the gauge is 1 for the current one and 0 for the rest. */
-export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'skip'] as const;
+export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'skip', 'blocked'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /** Exemplar attached to one observation, linking a histogram bucket to its trace. */

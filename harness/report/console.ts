@@ -73,11 +73,17 @@ export function renderConsole(report: RunReport, options: RenderOptions = {}): s
   }
   for (const s of report.scenarios) lines.push('', ...scenarioLines(s, paint));
 
-  const { passed, failed, warned, skipped } = report.summary;
-  const summary = `${passed} passed, ${failed} failed, ${warned} warned, ${skipped} skipped`;
+  const { passed, failed, warned, skipped, blocked } = report.summary;
+  const summary =
+    `${passed} passed, ${failed} failed, ${warned} warned, ${skipped} skipped` +
+    (blocked > 0 ? `, ${blocked} blocked` : '');
   lines.push('', paint('dim', `done in ${formatMs(report.durationMs)} · exit code ${report.exitCode}`));
   lines.push(
-    failed > 0 ? paint('red', summary) : warned > 0 ? paint('yellow', summary) : paint('green', summary),
+    failed + blocked > 0
+      ? paint('red', summary)
+      : warned > 0
+        ? paint('yellow', summary)
+        : paint('green', summary),
   );
   return lines.join('\n');
 }
@@ -103,6 +109,11 @@ function checkLines(c: CheckResult, paint: Paint): string[] {
     case 'skip':
       return [
         `  ${paint('dim', `- ${head}${c.reason ? `  (skipped: ${clean(c.reason)})` : '  (skipped)'}`)}`,
+      ];
+    case 'blocked':
+      return [
+        `  ${paint('red', `⊘ ${head}`)}  blocked: ${clean(c.reason ?? 'the SUT kept it from running')}` +
+          (c.blockedBy ? ` (by ${clean(c.blockedBy)})` : ''),
       ];
     case 'expected-fail':
       return [`  ${paint('yellow', `○ ${head}`)}  expected failure (baseline)  ${paint('dim', eo)}`];

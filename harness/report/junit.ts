@@ -77,6 +77,12 @@ function addCheckSuite(builder: Builder, suite: string, checks: CheckResult[]): 
         skipped(tc, c.reason ?? 'skipped');
         if (c.reason) tc.standardOutput(cdata(`skipped: ${c.reason}`));
         break;
+      case 'blocked':
+        tc.failure(
+          xmlSafe(`blocked: ${c.reason ?? 'the SUT kept the check from running'}`),
+          'blocked',
+        ).stacktrace(cdata(detail));
+        break;
       case 'expected-fail':
         skipped(tc, 'expected failure (baseline)');
         tc.standardOutput(cdata(`expected failure (baseline)\n${detail}`));

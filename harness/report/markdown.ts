@@ -38,6 +38,7 @@ const MARK: Record<Verdict, string> = {
   fail: '✗',
   warn: '⚠',
   skip: '–',
+  blocked: '⊘ blocked',
   'expected-fail': '✗ (expected, baseline)',
   stale: '✗ (stale baseline entry)',
 };
@@ -49,7 +50,8 @@ export function renderMarkdown(report: RunReport): string {
   out.push(`## ${ok ? '✅' : '❌'} mcp-harness: ${ok ? 'passed' : 'failed'}`);
   out.push('');
   out.push(
-    `**${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped** · ` +
+    `**${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped` +
+      `${s.blocked > 0 ? `, ${s.blocked} blocked` : ''}** · ` +
       `exit code ${report.exitCode} · ${formatMs(report.durationMs)} · ` +
       `${plural(report.checks.length, 'check')}, ${plural(report.scenarios.length, 'scenario')} · ` +
       `mcp-harness ${esc(report.version)} · started ${esc(report.startedAt)}`,
@@ -63,27 +65,36 @@ function checksSection(checks: CheckResult[]): string[] {
   const out: string[] = [
     '### Checks',
     '',
-    '| suite | passed | failed | warned | skipped |',
-    '|---|---:|---:|---:|---:|',
+    '| suite | passed | failed | warned | skipped | blocked |',
+    '|---|---:|---:|---:|---:|---:|',
   ];
-  const bySuite = new Map<string, [number, number, number, number]>();
+  const column: Record<Verdict, number> = {
+    pass: 0,
+    fail: 1,
+    stale: 1,
+    warn: 2,
+    skip: 3,
+    'expected-fail': 3,
+    blocked: 4,
+  };
+  const bySuite = new Map<string, number[]>();
   for (const c of checks) {
-    const row = bySuite.get(c.suite) ?? [0, 0, 0, 0];
-    const v = checkVerdict(c);
-    row[v === 'pass' ? 0 : v === 'fail' || v === 'stale' ? 1 : v === 'warn' ? 2 : 3]++;
+    const row = bySuite.get(c.suite) ?? [0, 0, 0, 0, 0];
+    row[column[checkVerdict(c)]]!++;
     bySuite.set(c.suite, row);
   }
-  for (const [suite, [p, f, w, sk]] of bySuite) out.push(`| ${cell(suite)} | ${p} | ${f} | ${w} | ${sk} |`);
+  for (const [suite, row] of bySuite) out.push(`| ${cell(suite)} | ${row.join(' | ')} |`);
 
   const notable = checks.filter((c) => checkVerdict(c) !== 'pass' && checkVerdict(c) !== 'skip');
   if (notable.length > 0) {
     out.push('', '#### Failing and warning checks', '');
     out.push('| | id | title | expected | observed | spec |', '|---|---|---|---|---|---|');
     // Real failures first, then stale entries, warnings, and known failures.
-    const order: Verdict[] = ['fail', 'stale', 'warn', 'expected-fail'];
+    const order: Verdict[] = ['fail', 'blocked', 'stale', 'warn', 'expected-fail'];
     notable.sort((a, b) => order.indexOf(checkVerdict(a)) - order.indexOf(checkVerdict(b)));
     for (const c of notable) {
-      const observed = c.reason ? `${c.observed} — ${c.reason}` : c.observed;
+      const by = c.blockedBy ? ` (blocked by ${c.blockedBy})` : '';
+      const observed = c.reason ? `${c.observed} — ${c.reason}${by}` : c.observed;
       out.push(
         `| ${MARK[checkVerdict(c)]} | \`${code(c.id)}\` | ${cell(c.title)} | ${cell(c.expected)} | ${cell(observed)} | ${spec(c.specRef)} |`,
       );

@@ -12,7 +12,13 @@ const Us = z.number().int().nonnegative().describe('integer microseconds');
 const Count = z.number().int().nonnegative();
 const IsoTime = z.iso.datetime({ offset: true });
 
-export const CheckStatusSchema = z.enum(['pass', 'fail', 'warn', 'skip']);
+/**
+ * `skip`: the target cannot be asked (not HTTP, no replicas declared).
+ * `blocked`: the check could not run because of the SUT (a tool it needs is
+ * not exposed, a warm-up call failed, a name is ambiguous); it counts as a
+ * failure unless the baseline lists it, and `reason` names what blocked it.
+ */
+export const CheckStatusSchema = z.enum(['pass', 'fail', 'warn', 'skip', 'blocked']);
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;
 
 export const CheckResultSchema = z
@@ -28,7 +34,14 @@ export const CheckResultSchema = z
     reason: z.string().optional(),
     durationMs: z.number().nonnegative(),
     evidence: z.record(z.string(), z.unknown()).optional(),
-    expectedFailure: z.boolean().optional().describe('listed in the expected-failures baseline'),
+    blockedBy: z
+      .string()
+      .optional()
+      .describe('blocked: the check or condition that blocked it (e.g. gateway.tools-exposed-once)'),
+    expectedFailure: z
+      .boolean()
+      .optional()
+      .describe('listed in the expected-failures baseline (a failure, warning, skip or block)'),
     stale: z
       .boolean()
       .optional()
@@ -126,7 +139,13 @@ export const ScenarioResultSchema = z
 export type ScenarioResult = z.infer<typeof ScenarioResultSchema>;
 
 export const SummarySchema = z
-  .object({ passed: Count, failed: Count, warned: Count, skipped: Count })
+  .object({
+    passed: Count,
+    failed: Count,
+    warned: Count,
+    skipped: Count,
+    blocked: Count.default(0).describe('blocked checks not listed in the baseline (they fail the run)'),
+  })
   .strict();
 export type Summary = z.infer<typeof SummarySchema>;
 
@@ -145,7 +164,7 @@ export const RunReportSchema = z
 export type RunReport = z.infer<typeof RunReportSchema>;
 
 /** How a check counts, after the expected-failures baseline is applied. */
-export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'expected-fail' | 'stale';
+export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'blocked' | 'expected-fail' | 'stale';
 
 /**
  * A stale baseline entry fails the run (the baseline must be updated); a
@@ -153,7 +172,7 @@ export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'expected-fail' | 'sta
  */
 export function checkVerdict(check: CheckResult): Verdict {
   if (check.stale) return 'stale';
-  if (check.status === 'fail' && check.expectedFailure) return 'expected-fail';
+  if (check.expectedFailure && check.status !== 'pass') return 'expected-fail';
   return check.status;
 }
 
@@ -183,11 +202,12 @@ export function summarize(input: Pick<RunReport, 'checks' | 'scenarios'>): {
   summary: Summary;
   exitCode: 0 | 1;
 } {
-  const summary: Summary = { passed: 0, failed: 0, warned: 0, skipped: 0 };
+  const summary: Summary = { passed: 0, failed: 0, warned: 0, skipped: 0, blocked: 0 };
   for (const check of input.checks) {
     const v = checkVerdict(check);
     if (v === 'pass') summary.passed++;
     else if (v === 'fail' || v === 'stale') summary.failed++;
+    else if (v === 'blocked') summary.blocked++;
     else if (v === 'warn') summary.warned++;
     else summary.skipped++;
   }
@@ -205,7 +225,7 @@ export function summarize(input: Pick<RunReport, 'checks' | 'scenarios'>): {
     }
     if (isUnexplainedScenarioFailure(scenario)) summary.failed++;
   }
-  return { summary, exitCode: summary.failed > 0 ? 1 : 0 };
+  return { summary, exitCode: summary.failed + summary.blocked > 0 ? 1 : 0 };
 }
 
 /** Assemble a RunReport from its results, filling in `summary` and `exitCode`. */

@@ -31,7 +31,7 @@ export const backendDownAtStart = check({
     if (!ctx.target.launched && ctx.endpoint?.transport !== 'stdio')
       return skip('the target has no launch recipe: the harness cannot restart the SUT');
     const r = await resolveTools(ctx, ['alpha.echo', 'beta.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     // Named before the relaunch: beta's tools will not be listed while it is down.
     const betaEcho = r.names[1] as string;
     const beta = ctx.mock('beta');

@@ -22,7 +22,7 @@ export const cancellationRelayed = check({
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.slow']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [slow] = r.names as [string];
     const alpha = ctx.mock('alpha');
     const fault = await alpha.addFault({ id: 'mcp-harness-cancel', type: 'hang', tools: ['slow'] });

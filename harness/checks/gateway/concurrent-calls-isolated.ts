@@ -20,7 +20,7 @@ export const concurrentCallsIsolated = check({
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const alphaEcho = r.names[0] as string;
     const betaEcho = (await available(ctx, ['beta.echo']))[0]?.[1];
     const s = ctx.session;

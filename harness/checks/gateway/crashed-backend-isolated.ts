@@ -1,4 +1,5 @@
-import { check, fail, pass, skip } from '../types.js';
+import { warmUpFailed } from '../needs.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import {
   answeredWithError,
   available,
@@ -28,20 +29,20 @@ export const crashedBackendIsolated = check({
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.echo', 'beta.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [victim] = r.names as [string, string];
     const others = await available(ctx, ['beta.echo', 'gamma.status']);
     const s = ctx.session;
     const bound = boundMs(ctx);
 
     const warm = await s.call(victim, { message: 'before the crash' });
-    if (warm.outcome !== 'ok') return skip(`alpha.echo does not work to begin with: ${describeCall(warm)}`);
+    if (warm.outcome !== 'ok') return warmUpFailed('alpha.echo', describeCall(warm));
     // Only backends that answer before the crash say something about isolation after it.
     const argsOf = (logical: string) => (logical.endsWith('echo') ? { message: 'alpha is dead' } : {});
     const healthy: Array<[string, string]> = [];
     for (const [logical, name] of others)
       if ((await s.call(name, argsOf(logical))).outcome === 'ok') healthy.push([logical, name]);
-    if (healthy.length === 0) return skip('no other backend answers to begin with');
+    if (healthy.length === 0) return blocked('no other backend answers to begin with', 'warm-up call');
 
     const alpha = ctx.mock('alpha');
     const fault = await alpha.addFault({ id: 'mcp-harness-crash', type: 'crash', tools: ['echo'], for: 1 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nowUs } from '../../measure/clock.js';
 import type { CheckContext } from '../context.js';
+import { warmUpFailed } from '../needs.js';
 import type { CallProbe } from '../session.js';
 import { check, fail, pass, skip } from '../types.js';
 import { boundMs, callEvidence, describeCall, ms, since, waitFor } from './resilience-util.js';
@@ -84,8 +85,7 @@ export const failoverToReplica = check({
 
     let t = nowUs();
     const warm = await s.call(name, {});
-    if (warm.outcome !== 'ok')
-      return skip(`${logical}.${tool} does not work to begin with: ${describeCall(warm)}`);
+    if (warm.outcome !== 'ok') return warmUpFailed(`${logical}.${tool}`, describeCall(warm));
     const first = (await servedBy(ctx, members, tool, t))[0];
     if (!first)
       return fail(`the call to ${name} succeeded but no replica (${members.join(', ')}) received it`);

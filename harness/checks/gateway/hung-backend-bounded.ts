@@ -16,7 +16,7 @@ export const hungBackendBounded = check({
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.slow', 'beta.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [slow, other] = r.names as [string, string];
     const alpha = ctx.mock('alpha');
     const fault = await alpha.addFault({ id: 'mcp-harness-hung-backend', type: 'hang', tools: ['slow'] });

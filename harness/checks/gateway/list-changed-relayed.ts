@@ -23,7 +23,7 @@ export const listChangedRelayed = check({
     const s = ctx.session;
     if (!s) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const caps = s.connection.client.getServerCapabilities();
     await s.tools(); // the gateway is connected to alpha from here on
     const seen = collect(s, 'notifications/tools/list_changed');

@@ -17,7 +17,7 @@ export const logsRelayed = check({
     const s = ctx.session;
     if (!s) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.log']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [name] = r.names as [string];
     const seen = collect<{ level?: string; data?: unknown; logger?: string }>(s, 'notifications/message');
     ctx.defer(async () => s.connection.client.removeNotificationHandler('notifications/message'));

@@ -24,7 +24,7 @@ export const malformedBackendSurvived = check({
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.echo', 'beta.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [echo, other] = r.names as [string, string];
     const s = ctx.session;
     const bound = boundMs(ctx);

@@ -1,6 +1,7 @@
 import type { MockHandle } from '../../../mocks/server/handle.js';
 import { nowUs } from '../../measure/clock.js';
 import type { CheckContext } from '../context.js';
+import { warmUpFailed } from '../needs.js';
 import type { CallProbe, Session } from '../session.js';
 import { check, fail, pass, skip } from '../types.js';
 import {
@@ -78,7 +79,7 @@ export const recoveryAfterRestart = check({
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [echo] = r.names as [string];
     const s = ctx.session;
     const windowMs = Math.max(RECOVERY_MS, boundMs(ctx));
@@ -88,7 +89,7 @@ export const recoveryAfterRestart = check({
     );
 
     const warm = await s.call(echo, { message: 'before the restart' });
-    if (warm.outcome !== 'ok') return skip(`alpha.echo does not work to begin with: ${describeCall(warm)}`);
+    if (warm.outcome !== 'ok') return warmUpFailed('alpha.echo', describeCall(warm));
 
     // HTTP: kill, let the gateway see it dead, restart, then measure until served.
     ctx.defer(() => alpha.restart());

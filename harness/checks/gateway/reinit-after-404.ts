@@ -1,4 +1,5 @@
 import { nowUs } from '../../measure/clock.js';
+import { warmUpFailed } from '../needs.js';
 import { check, fail, pass, skip } from '../types.js';
 import { boundMs, callEvidence, describeCall, resolveTools } from './resilience-util.js';
 
@@ -20,14 +21,14 @@ export const reinitAfter404 = check({
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.echo']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [echo] = r.names as [string];
     const alpha = ctx.mock('alpha');
     if (alpha.transport !== 'http') return skip(`alpha uses ${alpha.transport}: no HTTP session to expire`);
     const s = ctx.session;
 
     const warm = await s.call(echo, { message: 'before the session expires' });
-    if (warm.outcome !== 'ok') return skip(`alpha.echo does not work to begin with: ${describeCall(warm)}`);
+    if (warm.outcome !== 'ok') return warmUpFailed('alpha.echo', describeCall(warm));
     const t0 = nowUs();
     const fault = await alpha.addFault({
       id: 'mcp-harness-expired',

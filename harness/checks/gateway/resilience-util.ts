@@ -2,7 +2,7 @@ import type { Tool } from '@modelcontextprotocol/client';
 import { nowUs } from '../../measure/clock.js';
 import { clip, describeOutcome, textOf } from '../../runner/outcome.js';
 import type { ToolSpec } from '../../schema/fleet.js';
-import { originTagsIn, splitLogical } from '../../target/naming.js';
+import { originTagsIn } from '../../target/naming.js';
 import type { CheckContext } from '../context.js';
 import type { CallProbe, Session } from '../session.js';
 
@@ -70,50 +70,9 @@ export function callEvidence(p: CallProbe): Record<string, unknown> {
   };
 }
 
-export type Resolved = { names: string[]; missing?: undefined } | { names?: undefined; missing: string };
+import { resolveTools } from '../needs.js';
 
-/** The exposed name of each logical tool, or the first one missing (sync: the current tool map). */
-function lookup(ctx: CheckContext, logical: readonly string[]): Resolved {
-  const names: string[] = [];
-  for (const l of logical) {
-    const { server } = splitLogical(l);
-    if (!server || !ctx.fleet.mocks.has(server)) return { missing: `the fleet has no server for '${l}'` };
-    const name = ctx.exposed(l);
-    if (!name) return { missing: `the SUT does not expose '${l}'` };
-    names.push(name);
-  }
-  return { names };
-}
-
-/**
- * The exposed names of logical `server.tool`s, or why a check cannot use them:
- * the fleet has no such server, or the SUT does not expose the tool. A tool
- * missing from the map made when the SUT was opened (a slow backend left out
- * of that first listing) is looked for once more in a fresh listing.
- */
-export async function resolveTools(ctx: CheckContext, logical: readonly string[]): Promise<Resolved> {
-  const first = lookup(ctx, logical);
-  if (first.names || first.missing.startsWith('the fleet')) return first;
-  try {
-    await ctx.target.refreshTools();
-  } catch {
-    return first;
-  }
-  return lookup(ctx, logical);
-}
-
-/** Those of `logical` the fleet and SUT both have, with their exposed names (optional extras). */
-export async function available(
-  ctx: CheckContext,
-  logical: readonly string[],
-): Promise<Array<[string, string]>> {
-  const out: Array<[string, string]> = [];
-  for (const l of logical) {
-    const r = await resolveTools(ctx, [l]);
-    if (r.names) out.push([l, r.names[0] as string]);
-  }
-  return out;
-}
+export { available, type Resolved, resolveTools } from '../needs.js';
 
 /** A listed tool that a mock tagged `[origin:server/tool]`, or that the naming maps to it. */
 export function listedAs(

@@ -26,7 +26,7 @@ export const serverRequestsNotFabricated = check({
     const logical = fleetTool(ctx, (t) => t.ask === 'sampling');
     if (!logical) return skip('the fleet has no tool with ask: sampling');
     const r = await resolveTools(ctx, [logical]);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [name] = r.names as [string];
 
     const capable = await ctx.open({

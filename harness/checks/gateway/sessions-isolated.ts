@@ -23,7 +23,7 @@ export const sessionsIsolated = check({
   async run(ctx) {
     if (!ctx.endpoint) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.log']);
-    if (!r.names) return skip(r.missing);
+    if (!r.names) return r.verdict;
     const [logTool] = r.names as [string];
     const sampleLogical = fleetTool(ctx, (t) => t.ask === 'sampling');
     const sampleTool = sampleLogical ? (await resolveTools(ctx, [sampleLogical])).names?.[0] : undefined;

@@ -1,3 +1,4 @@
+import type { CheckContext } from '../context.js';
 import { check, fail, pass, skip } from '../types.js';
 import { catalogue, fleetToolNames, listOf } from './catalogue-util.js';
 
@@ -19,7 +20,11 @@ export const toolsExposedOnce = check({
     const counts = new Map<string, number>();
     for (const t of tools) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const repeated = [...counts].filter(([, n]) => n > 1).map(([name, n]) => `'${name}' ×${n}`);
-    const missing = map.problems.filter((p) => p.problem === 'missing').map((p) => p.logical as string);
+    // Tools a downstream lists only on later pages are gateway.pagination-aggregated's to judge.
+    const later = laterPageTools(ctx);
+    const missingAll = map.problems.filter((p) => p.problem === 'missing').map((p) => p.logical as string);
+    const missing = missingAll.filter((l) => !later.has(l));
+    const pagedMissing = missingAll.length - missing.length;
     const duplicated = [
       ...new Set(
         map.problems
@@ -35,9 +40,21 @@ export const toolsExposedOnce = check({
       duplicated.length ? `exposed more than once: ${listOf(duplicated, 4)}` : '',
       repeated.length ? `names listed twice: ${listOf(repeated)}` : '',
       unmapped.length ? `not mapped to a fleet tool: ${listOf(unmapped)}` : '',
+      pagedMissing
+        ? `${pagedMissing} tool(s) a downstream lists only on later pages are missing (judged by gateway.pagination-aggregated)`
+        : '',
     ].filter(Boolean);
     const evidence = { exposed: tools.map((t) => t.name), missing, duplicated, repeated };
     const ok = missing.length === 0 && duplicated.length === 0 && repeated.length === 0;
     return ok ? pass(parts.join('; '), evidence) : fail(parts.join('; '), evidence);
   },
 });
+
+/** `server.tool` of every fleet tool that its server lists after the first page. */
+function laterPageTools(ctx: CheckContext): Set<string> {
+  return new Set(
+    ctx.fleet.spec.servers.flatMap((s) =>
+      s.pageSize === undefined ? [] : s.tools.slice(s.pageSize).map((t) => `${s.name}.${t.name}`),
+    ),
+  );
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBaseline } from '../../../harness/checks/baseline.js';
 import { checksTable } from '../../../harness/checks/list.js';
 import { allChecks, SUITE_CHECKS } from '../../../harness/checks/registry.js';
-import { fail, pass, skip, toResult } from '../../../harness/checks/types.js';
+import { blocked, fail, pass, skip, toResult } from '../../../harness/checks/types.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -40,5 +40,14 @@ describe('verdicts and the baseline', () => {
     const [a, b] = applyBaseline([failed, passed], { [must.id]: 'known bug', [should.id]: 'was broken' });
     expect(a).toMatchObject({ status: 'fail', expectedFailure: true });
     expect(b).toMatchObject({ status: 'pass', stale: true });
+  });
+
+  it('a block names what blocked it, whatever the severity; a listed block or skip is expected', () => {
+    const b = toResult(should, blocked('the SUT does not expose alpha.log', 'gateway.tools-exposed-once'), 1);
+    expect(b).toMatchObject({ status: 'blocked', blockedBy: 'gateway.tools-exposed-once' });
+    const s = toResult(must, skip('not HTTP'), 1);
+    const [x, y] = applyBaseline([b, s], { [should.id]: 'hides alpha.log', [must.id]: 'stdio only' });
+    expect(x).toMatchObject({ status: 'blocked', expectedFailure: true });
+    expect(y).toMatchObject({ status: 'skip', expectedFailure: true });
   });
 });

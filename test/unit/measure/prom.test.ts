@@ -102,6 +102,7 @@ describe('createPromSink', () => {
       fail: 1,
       warn: 0,
       skip: 0,
+      blocked: 0,
     });
   });
 

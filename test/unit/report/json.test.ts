@@ -22,7 +22,7 @@ describe('json reporter', () => {
   });
 
   it('refuses to write a report that breaks the schema', () => {
-    const bad = { ...fixtureReport(), summary: { passed: -1, failed: 0, warned: 0, skipped: 0 } };
+    const bad = { ...fixtureReport(), summary: { passed: -1, failed: 0, warned: 0, skipped: 0, blocked: 0 } };
     let error: unknown;
     try {
       jsonReporter.render(bad);

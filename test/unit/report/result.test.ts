@@ -17,7 +17,7 @@ describe('summarize', () => {
       ...noScenarios,
       checks: [check({ id: 'a.x' }), check({ id: 'a.y', status: 'fail' })],
     });
-    expect(r).toEqual({ summary: { passed: 1, failed: 1, warned: 0, skipped: 0 }, exitCode: 1 });
+    expect(r).toEqual({ summary: { passed: 1, failed: 1, warned: 0, skipped: 0, blocked: 0 }, exitCode: 1 });
   });
 
   it('a failure listed in the baseline does not fail the run and counts as skipped', () => {
@@ -25,7 +25,7 @@ describe('summarize', () => {
       ...noScenarios,
       checks: [check({ id: 'a.y', status: 'fail', expectedFailure: true })],
     });
-    expect(r).toEqual({ summary: { passed: 0, failed: 0, warned: 0, skipped: 1 }, exitCode: 0 });
+    expect(r).toEqual({ summary: { passed: 0, failed: 0, warned: 0, skipped: 1, blocked: 0 }, exitCode: 0 });
   });
 
   it('a stale baseline entry (passing now) fails the run', () => {
@@ -33,7 +33,7 @@ describe('summarize', () => {
       ...noScenarios,
       checks: [check({ id: 'a.y', status: 'pass', expectedFailure: true, stale: true })],
     });
-    expect(r).toEqual({ summary: { passed: 0, failed: 1, warned: 0, skipped: 0 }, exitCode: 1 });
+    expect(r).toEqual({ summary: { passed: 0, failed: 1, warned: 0, skipped: 0, blocked: 0 }, exitCode: 1 });
   });
 
   it('all passing (warnings and skips included) exits 0', () => {
@@ -45,7 +45,19 @@ describe('summarize', () => {
         check({ id: 'a.s', status: 'skip' }),
       ],
     });
-    expect(r).toEqual({ summary: { passed: 1, failed: 0, warned: 1, skipped: 1 }, exitCode: 0 });
+    expect(r).toEqual({ summary: { passed: 1, failed: 0, warned: 1, skipped: 1, blocked: 0 }, exitCode: 0 });
+  });
+
+  it('a blocked check fails the run unless the baseline lists it', () => {
+    const blocked = check({ id: 'a.b', status: 'blocked', reason: 'the SUT does not expose alpha.log' });
+    expect(summarize({ ...noScenarios, checks: [blocked] })).toEqual({
+      summary: { passed: 0, failed: 0, warned: 0, skipped: 0, blocked: 1 },
+      exitCode: 1,
+    });
+    expect(summarize({ ...noScenarios, checks: [{ ...blocked, expectedFailure: true }] })).toEqual({
+      summary: { passed: 0, failed: 0, warned: 0, skipped: 1, blocked: 0 },
+      exitCode: 0,
+    });
   });
 
   it('an empty run exits 0', () => {
@@ -54,14 +66,14 @@ describe('summarize', () => {
 
   it('counts checks, expectations, thresholds and unexplained step failures', () => {
     const report = fixtureReport();
-    expect(report.summary).toEqual({ passed: 7, failed: 5, warned: 1, skipped: 2 });
+    expect(report.summary).toEqual({ passed: 7, failed: 5, warned: 1, skipped: 2, blocked: 0 });
     expect(report.exitCode).toBe(1);
   });
 
   it('a failed scenario with nothing failing inside still fails the run', () => {
     const scenario = { ...fixtureReport().scenarios[1]!, steps: [], status: 'fail' as const };
     expect(summarize({ checks: [], scenarios: [scenario] })).toEqual({
-      summary: { passed: 0, failed: 1, warned: 0, skipped: 0 },
+      summary: { passed: 0, failed: 1, warned: 0, skipped: 0, blocked: 0 },
       exitCode: 1,
     });
   });

@@ -1,0 +1,130 @@
+import { nowUs } from '../measure/clock.js';
+import type { NamingSpec } from '../schema/target.js';
+import { prefixedName, splitLogical } from '../target/naming.js';
+import type { Target } from '../target/target.js';
+import type { CheckContext } from './context.js';
+import type { Session } from './session.js';
+import { blocked, skip, type Verdict } from './types.js';
+
+/**
+ * What a check needs from the SUT, and what to say when it cannot have it.
+ * A tool the fleet does not serve is a `skip` (the target cannot be asked);
+ * a tool the SUT does not expose, or exposes under a name shared with another
+ * tool, is `blocked` (a finding about the SUT, named in the result). Before
+ * giving up on an unlisted tool, it is called by the name the naming rule
+ * predicts: many gateways route names they do not list, and the mock's call
+ * log says whether the call arrived.
+ */
+
+export type Resolved =
+  | { names: string[]; missing?: undefined; verdict?: undefined }
+  | { names?: undefined; missing: string; verdict: Verdict };
+
+/** Tools reached by their predicted name although the SUT does not list them, per opened target. */
+const unlistedRoutes = new WeakMap<Target, Map<string, string>>();
+
+/** The exposed name of a logical tool: listed and mapped, or reached unlisted by its predicted name. */
+export function exposedName(target: Target, logical: string): string | undefined {
+  return target.route(logical)?.name ?? unlistedRoutes.get(target)?.get(logical);
+}
+
+/** The name a naming rule predicts for `server.tool` (origin tags predict nothing). */
+export function predictedName(naming: NamingSpec, server: string, tool: string): string | undefined {
+  if (naming.mode === 'prefix') return prefixedName(server, tool, naming.prefix, naming.separator);
+  if (naming.mode === 'identity') return tool;
+  return undefined;
+}
+
+/** Why the tool map cannot give `logical` one exposed name (two tools claim it, or a name is ambiguous). */
+export function mappingConflict(ctx: CheckContext, logical: string): string | undefined {
+  const hits = ctx.toolMap.problems.filter(
+    (p) =>
+      (p.problem === 'duplicate' && p.logical === logical) ||
+      (p.problem === 'ambiguous' && p.detail.includes(`'${logical}'`)),
+  );
+  if (hits.length === 0) return undefined;
+  return [...new Set(hits.map((p) => p.detail))].join('; ');
+}
+
+/** Call `name` with no arguments and see whether the fleet's `server` received a call of `tool`. */
+async function reachesUnlisted(
+  ctx: CheckContext,
+  session: Session,
+  name: string,
+  server: string,
+  tool: string,
+): Promise<boolean> {
+  const since = nowUs();
+  await session.call(name, {}, { timeoutMs: Math.min(ctx.timeoutMs, 5_000), signal: ctx.signal });
+  const calls = await ctx.mock(server).calls({ tool, since });
+  return calls.length > 0;
+}
+
+async function lookup(ctx: CheckContext, logical: string, probe: boolean): Promise<Resolved> {
+  const { server, tool } = splitLogical(logical);
+  if (!server || !ctx.fleet.mocks.has(server))
+    return {
+      missing: `the fleet has no server for '${logical}'`,
+      verdict: skip(`the fleet has no server for '${logical}'`),
+    };
+  const name = ctx.exposed(logical);
+  if (name) return { names: [name] };
+  const conflict = mappingConflict(ctx, logical);
+  if (conflict) {
+    const why = `'${logical}' has no single exposed name: ${conflict}`;
+    return { missing: why, verdict: blocked(why, 'tool mapping') };
+  }
+  if (probe && ctx.session) {
+    const predicted = predictedName(ctx.target.spec.naming, server, tool);
+    if (predicted && (await reachesUnlisted(ctx, ctx.session, predicted, server, tool).catch(() => false))) {
+      const routes = unlistedRoutes.get(ctx.target) ?? new Map<string, string>();
+      routes.set(logical, predicted);
+      unlistedRoutes.set(ctx.target, routes);
+      return { names: [predicted] };
+    }
+  }
+  const why = `the SUT does not expose '${logical}'`;
+  return { missing: why, verdict: blocked(why, 'gateway.tools-exposed-once') };
+}
+
+/**
+ * The exposed names of logical `server.tool`s, or why a check cannot use them
+ * (with the verdict to return). A tool missing from the map made when the SUT
+ * was opened (a slow backend left out of that first listing) is looked for
+ * once more in a fresh listing, then by its predicted name.
+ */
+export async function resolveTools(ctx: CheckContext, logical: readonly string[]): Promise<Resolved> {
+  const names: string[] = [];
+  let refreshed = false;
+  for (const l of logical) {
+    let r = await lookup(ctx, l, false);
+    if (!r.names && r.verdict.status === 'blocked' && !refreshed) {
+      refreshed = true;
+      await ctx.target.refreshTools().catch(() => {});
+      r = await lookup(ctx, l, true);
+    } else if (!r.names && r.verdict.status === 'blocked') {
+      r = await lookup(ctx, l, true);
+    }
+    if (!r.names) return r;
+    names.push(...r.names);
+  }
+  return { names };
+}
+
+/** Those of `logical` the fleet and SUT both have, with their exposed names (optional extras). */
+export async function available(
+  ctx: CheckContext,
+  logical: readonly string[],
+): Promise<Array<[string, string]>> {
+  const out: Array<[string, string]> = [];
+  for (const l of logical) {
+    const r = await resolveTools(ctx, [l]);
+    if (r.names) out.push([l, r.names[0] as string]);
+  }
+  return out;
+}
+
+/** A warm-up call that failed: the check cannot judge what it is about. */
+export function warmUpFailed(what: string, observed: string): Verdict {
+  return blocked(`${what} does not work to begin with: ${observed}`, 'warm-up call');
+}
