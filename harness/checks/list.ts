@@ -8,3 +8,16 @@ export function checksTable(): string {
   );
   return ['| id | severity | title | expected | reference |', '|---|---|---|---|---|', ...rows].join('\n');
 }
+
+/** What the statuses mean, for the head of docs/checks.md. */
+export function statusLegend(): string {
+  return [
+    '| status | meaning | fails the run |',
+    '|---|---|---|',
+    '| `pass` | the check exercised its assertion and the SUT met it | no |',
+    '| `fail` | a MUST is broken (observed vs expected says how) | yes |',
+    '| `warn` | a SHOULD is broken | no |',
+    '| `skip` | the target cannot be asked this (not HTTP, no replicas declared, the fleet lacks the server) | no |',
+    '| `blocked` | the SUT kept the check from running (a tool it needs is not exposed, a warm-up call failed, a name maps to two tools); the result names what blocked it | yes |',
+  ].join('\n');
+}

@@ -94,9 +94,14 @@ export function buildTools(
   log: (m: string) => void,
 ): Table<Tool> {
   const table = buildTable(listed, settings, defects, log);
-  if (defects.has('tool-lost') && table.list.length > 0) {
-    const lost = table.list.pop()!;
-    table.routes.delete(lost.name);
+  const first = listed[0]?.group;
+  if ((defects.has('tool-lost') || defects.has('tool-unlisted')) && first) {
+    // The first server's last tool: a tool other checks may need, so the loss also blocks them.
+    const lost = table.list.findLast((t) => table.routes.get(t.name)?.group === first);
+    if (lost) {
+      table.list.splice(table.list.indexOf(lost), 1);
+      if (defects.has('tool-lost')) table.routes.delete(lost.name);
+    }
   }
   table.list = table.list.map((t) => {
     let out: Tool = t;

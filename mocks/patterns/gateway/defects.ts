@@ -11,7 +11,8 @@ export const DEFECTS = {
   'legacy-version-only': 'negotiates at most protocol 2025-06-18, even with a client offering 2025-11-25',
   'capabilities-overclaimed': 'advertises the completions capability without serving completion/complete',
   // tool catalogue
-  'tool-lost': 'silently drops one downstream tool (the last one) from tools/list and routing',
+  'tool-lost': "silently drops one downstream tool (the first server's last) from tools/list and routing",
+  'tool-unlisted': "leaves one downstream tool (the first server's last) out of tools/list but still routes calls to it",
   'duplicate-names': 'no namespacing: colliding tool names are listed twice',
   shadowing: "no namespacing: a later server's tool replaces an earlier server's tool of the same name",
   'invalid-names': "joins server and tool with '/', producing names outside [A-Za-z0-9_.-]",

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline } from '../../../harness/checks/baseline.js';
-import { checksTable } from '../../../harness/checks/list.js';
+import { checksTable, statusLegend } from '../../../harness/checks/list.js';
 import { allChecks, SUITE_CHECKS } from '../../../harness/checks/registry.js';
 import { blocked, fail, pass, skip, toResult } from '../../../harness/checks/types.js';
 
@@ -21,6 +21,7 @@ describe('the check registry', () => {
   it('docs/checks.md lists exactly the registered checks (regenerate with check --list)', () => {
     const doc = readFileSync(join(ROOT, 'docs/checks.md'), 'utf8');
     expect(doc).toContain(checksTable());
+    expect(doc).toContain(statusLegend());
   });
 });
 
