@@ -80,9 +80,16 @@ export async function exposedTool(ctx: CheckContext, logical: string): Promise<s
   return ctx.exposed(logical);
 }
 
-/** The fleet servers a check can reach directly without spawning a process. */
+/**
+ * The fleet servers a check can reach directly without spawning a process,
+ * each with the tools of its first page only: a tool a downstream lists on a
+ * later page is gateway.pagination-aggregated's business, so no other check
+ * depends on the gateway following nextCursor.
+ */
 export function networkServers(ctx: CheckContext): ServerSpec[] {
-  return ctx.fleet.spec.servers.filter((s) => s.transport !== 'stdio');
+  return ctx.fleet.spec.servers
+    .filter((s) => s.transport !== 'stdio')
+    .map((s) => (s.pageSize === undefined ? s : { ...s, tools: s.tools.slice(0, s.pageSize) }));
 }
 
 /** A client straight to a fleet mock (bypassing the SUT), closed after the check. */

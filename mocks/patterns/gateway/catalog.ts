@@ -86,6 +86,9 @@ export function buildTable<T extends { name: string }>(
   return { list: entries.map((r) => ({ ...r.item, name: r.exposed })), routes };
 }
 
+/** tool-lost / tool-unlisted: the exposed name lost, fixed at the gateway's first listing. */
+const lostTool = new WeakMap<GatewaySettings, string>();
+
 /** The tools table, with the catalogue defects applied. */
 export function buildTools(
   listed: readonly Listed<Tool>[],
@@ -96,8 +99,12 @@ export function buildTools(
   const table = buildTable(listed, settings, defects, log);
   const first = listed[0]?.group;
   if ((defects.has('tool-lost') || defects.has('tool-unlisted')) && first) {
-    // The first server's last tool: a tool other checks may need, so the loss also blocks them.
-    const lost = table.list.findLast((t) => table.routes.get(t.name)?.group === first);
+    // The first server's last tool when first listed (a tool other checks may need, so the loss
+    // also blocks them); the same one on every later listing, so tools added later are kept.
+    const name =
+      lostTool.get(settings) ?? table.list.findLast((t) => table.routes.get(t.name)?.group === first)?.name;
+    if (name) lostTool.set(settings, name);
+    const lost = table.list.find((t) => t.name === name);
     if (lost) {
       table.list.splice(table.list.indexOf(lost), 1);
       if (defects.has('tool-lost')) table.routes.delete(lost.name);
