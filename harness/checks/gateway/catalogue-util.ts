@@ -81,15 +81,27 @@ export async function exposedTool(ctx: CheckContext, logical: string): Promise<s
 }
 
 /**
- * The fleet servers a check can reach directly without spawning a process,
- * each with the tools of its first page only: a tool a downstream lists on a
- * later page is gateway.pagination-aggregated's business, so no other check
- * depends on the gateway following nextCursor.
+ * The fleet servers a check compares the SUT against (straight from the mock
+ * with `direct`, faults and call logs through the mock's handle): network
+ * servers first, then stdio ones (a bridge of one stdio server is checked
+ * too), each with the tools of its first page only: a tool a downstream lists
+ * on a later page is gateway.pagination-aggregated's business, so no other
+ * check depends on the gateway following nextCursor.
  */
 export function networkServers(ctx: CheckContext): ServerSpec[] {
-  return ctx.fleet.spec.servers
-    .filter((s) => s.transport !== 'stdio')
-    .map((s) => (s.pageSize === undefined ? s : { ...s, tools: s.tools.slice(0, s.pageSize) }));
+  const servers = ctx.fleet.spec.servers.map((s) =>
+    s.pageSize === undefined ? s : { ...s, tools: s.tools.slice(0, s.pageSize) },
+  );
+  return [
+    ...servers.filter((s) => s.transport !== 'stdio'),
+    ...servers.filter((s) => s.transport === 'stdio'),
+  ];
+}
+
+/** The server a check injects faults into: the last network server with `minTools` tools, else a stdio one. */
+export function faultServer(ctx: CheckContext, minTools = 1): ServerSpec | undefined {
+  const servers = networkServers(ctx).filter((s) => s.tools.length >= minTools);
+  return servers.findLast((s) => s.transport !== 'stdio') ?? servers[0];
 }
 
 /** A client straight to a fleet mock (bypassing the SUT), closed after the check. */
