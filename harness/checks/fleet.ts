@@ -11,6 +11,12 @@ import type { FleetInput } from '../schema/fleet.js';
 const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
+/**
+ * Every server offers completions, logging and resource subscriptions, so a
+ * gateway must advertise and serve them (gateway.capabilities-relayed).
+ */
+const EVERY_CAPABILITY = { completions: true, subscribe: true, logging: true };
+
 /** delta's tools: three pages of three, the last one short. */
 const FILLER_TOOLS = 8;
 
@@ -20,6 +26,7 @@ export const CONFORMANCE_FLEET = {
     {
       name: 'alpha',
       transport: 'http',
+      capabilities: EVERY_CAPABILITY,
       tools: [
         {
           name: 'echo',
@@ -93,11 +100,20 @@ export const CONFORMANCE_FLEET = {
       resources: [
         { uri: 'alpha://docs/readme', name: 'readme', mimeType: 'text/plain', text: 'alpha readme' },
       ],
+      resourceTemplates: [
+        {
+          uriTemplate: 'alpha://items/{id}',
+          name: 'item',
+          mimeType: 'text/plain',
+          text: 'alpha item {id}',
+          completions: { id: ['item-1', 'item-2', 'other'] },
+        },
+      ],
       prompts: [
         {
           name: 'greet',
           description: 'Greets someone',
-          arguments: [{ name: 'who', required: true }],
+          arguments: [{ name: 'who', required: true, completions: ['albert', 'alice', 'bob'] }],
           messages: [{ role: 'user', text: 'Hello {{args.who}} from alpha' }],
         },
       ],
@@ -108,6 +124,7 @@ export const CONFORMANCE_FLEET = {
     {
       name: 'beta',
       transport: 'http',
+      capabilities: EVERY_CAPABILITY,
       tools: [
         {
           name: 'echo',
@@ -122,6 +139,7 @@ export const CONFORMANCE_FLEET = {
     {
       name: 'gamma',
       transport: 'stdio',
+      capabilities: EVERY_CAPABILITY,
       tools: [{ name: 'status', description: 'Status of gamma', result: { text: 'gamma ok' } }],
     },
     {
@@ -129,6 +147,7 @@ export const CONFORMANCE_FLEET = {
       // delta's later pages (gateway.pagination-aggregated), never a tool another check needs.
       name: 'delta',
       transport: 'http',
+      capabilities: EVERY_CAPABILITY,
       pageSize: 3,
       tools: Array.from({ length: FILLER_TOOLS }, (_, i) => ({
         name: `filler_${i + 1}`,

@@ -91,6 +91,27 @@ export const ResourceTemplateSpecSchema = z
     description: z.string().optional(),
     mimeType: z.string().optional(),
     text: z.string().describe('content; {var} is replaced by the URI template variable'),
+    completions: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .describe('per template variable: the values completion/complete offers'),
+  })
+  .strict();
+
+/** What a mock advertises and serves beyond tools, resources and prompts. */
+export const ServerCapabilitiesSpecSchema = z
+  .object({
+    completions: z
+      .boolean()
+      .default(false)
+      .describe('serve completion/complete from the completion values of prompts and templates'),
+    subscribe: z
+      .boolean()
+      .default(false)
+      .describe(
+        'serve resources/subscribe; each subscription is followed by one notifications/resources/updated',
+      ),
+    logging: z.boolean().default(true).describe('advertise logging (logging/setLevel is served)'),
   })
   .strict();
 
@@ -106,6 +127,12 @@ export const PromptSpecSchema = z
             name: z.string().min(1),
             description: z.string().optional(),
             required: z.boolean().optional(),
+            completions: z
+              .array(z.string())
+              .optional()
+              .describe(
+                'values completion/complete offers for this argument (those starting with the typed value)',
+              ),
           })
           .strict(),
       )
@@ -145,6 +172,7 @@ export const ServerSpecSchema = z
     resourceTemplates: z.array(ResourceTemplateSpecSchema).default([]),
     prompts: z.array(PromptSpecSchema).default([]),
     faults: z.array(FaultSpecSchema).default([]),
+    capabilities: ServerCapabilitiesSpecSchema.default(ServerCapabilitiesSpecSchema.parse({})),
   })
   .strict()
   .superRefine((server, ctx) => {

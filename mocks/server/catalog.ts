@@ -24,14 +24,16 @@ const INVALID_PARAMS = -32602;
  */
 export function buildServer(conn: Connection): Server {
   const { spec } = conn.mock;
+  const caps = spec.capabilities;
   const server = new Server(
     { name: spec.name, version: spec.version },
     {
       capabilities: {
         tools: { listChanged: true },
-        resources: { listChanged: true },
+        resources: { listChanged: true, ...(caps.subscribe ? { subscribe: true } : {}) },
         prompts: { listChanged: true },
-        logging: {},
+        ...(caps.logging ? { logging: {} } : {}),
+        ...(caps.completions ? { completions: {} } : {}),
       },
       instructions: spec.instructions,
     },
@@ -39,6 +41,7 @@ export function buildServer(conn: Connection): Server {
   registerTools(server, conn);
   registerResources(server, conn);
   registerPrompts(server, conn);
+  if (caps.completions) registerCompletions(server, conn);
   return server;
 }
 
@@ -171,7 +174,7 @@ function registerResources(server: Server, conn: Connection) {
     return nextCursor ? { resources: page, nextCursor } : { resources: page };
   });
   server.setRequestHandler('resources/templates/list', async (req) => {
-    const all = spec.resourceTemplates.map(({ text: _t, ...meta }) => meta);
+    const all = spec.resourceTemplates.map(({ text: _t, completions: _c, ...meta }) => meta);
     const { page, nextCursor } = paginate(all, spec.pageSize, req.params?.cursor);
     return nextCursor ? { resourceTemplates: page, nextCursor } : { resourceTemplates: page };
   });
@@ -194,14 +197,50 @@ function registerResources(server: Server, conn: Connection) {
     // Resource not found (the SDK may normalise the code on the wire; clients see an error either way).
     throw new ProtocolError(-32002, `Resource not found: ${uri}`, { uri });
   });
-  server.setRequestHandler('resources/subscribe', async () => ({}));
+  if (!spec.capabilities.subscribe) return; // a server that does not advertise subscribe answers -32601
+  server.setRequestHandler('resources/subscribe', async (req) => {
+    // The subscribed resource "changes" once, right after the subscription is confirmed.
+    const uri = req.params.uri;
+    setTimeout(() => void server.sendResourceUpdated({ uri }).catch(() => {}), UPDATE_AFTER_MS).unref();
+    return {};
+  });
   server.setRequestHandler('resources/unsubscribe', async () => ({}));
+}
+
+/** How long after a resources/subscribe the mock sends notifications/resources/updated. */
+const UPDATE_AFTER_MS = 20;
+
+/**
+ * completion/complete from the fleet entry: a prompt argument's or a resource
+ * template variable's completion values that start with the typed value. An
+ * unknown prompt or template is -32602, as the SDK's own servers answer it.
+ */
+function registerCompletions(server: Server, conn: Connection) {
+  const { spec } = conn.mock;
+  server.setRequestHandler('completion/complete', async (req) => {
+    const { ref, argument } = req.params;
+    let values: string[] | undefined;
+    if (ref.type === 'ref/prompt') {
+      const prompt = spec.prompts.find((p) => p.name === ref.name);
+      if (!prompt) throw new ProtocolError(INVALID_PARAMS, `Unknown prompt: ${ref.name}`);
+      values = prompt.arguments.find((a) => a.name === argument.name)?.completions;
+    } else {
+      const template = spec.resourceTemplates.find((t) => t.uriTemplate === ref.uri);
+      if (!template) throw new ProtocolError(INVALID_PARAMS, `Unknown resource template: ${ref.uri}`);
+      values = template.completions?.[argument.name];
+    }
+    const hits = (values ?? []).filter((v) => v.startsWith(argument.value));
+    return { completion: { values: hits.slice(0, 100), total: hits.length, hasMore: hits.length > 100 } };
+  });
 }
 
 function registerPrompts(server: Server, conn: Connection) {
   const { spec } = conn.mock;
   server.setRequestHandler('prompts/list', async (req) => {
-    const all = spec.prompts.map(({ messages: _m, ...meta }) => meta);
+    const all = spec.prompts.map(({ messages: _m, ...meta }) => ({
+      ...meta,
+      arguments: meta.arguments.map(({ completions: _c, ...arg }) => arg),
+    }));
     const { page, nextCursor } = paginate(all, spec.pageSize, req.params?.cursor);
     return nextCursor ? { prompts: page, nextCursor } : { prompts: page };
   });
