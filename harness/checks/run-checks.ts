@@ -14,6 +14,7 @@ import { applyBaseline, loadBaseline } from './baseline.js';
 import type { CheckContext } from './context.js';
 import { conformanceFleet } from './fleet.js';
 import { restoreFleet } from './fleet-state.js';
+import { waitForDeadline } from './gateway/resilience-util.js';
 import { exposedName } from './needs.js';
 import { allChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -35,7 +36,7 @@ export interface RunChecksOptions {
   only?: readonly string[];
   /** Expected-failures baseline file. */
   expectedFailures?: string;
-  /** Deadline of one check (default 30 s). */
+  /** Deadline of one check (default 30 s; at least what the target's `deadlineMs` needs). */
   checkTimeoutMs?: number;
   onResult?: (result: CheckResult) => void;
   signal?: AbortSignal;
@@ -91,7 +92,12 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         continue;
       }
       const t0 = performance.now();
-      const verdict = await runOne(c, sut, fleet, spec, open, options.checkTimeoutMs ?? 30_000, (s) => {
+      // Never cut the harness's wait for the target's deadline: a check makes up to three such calls.
+      const checkMs = Math.max(
+        options.checkTimeoutMs ?? 30_000,
+        3 * waitForDeadline(spec.deadlineMs) + 10_000,
+      );
+      const verdict = await runOne(c, sut, fleet, spec, open, checkMs, (s) => {
         sut = s;
       });
       emit(toResult(c, verdict, performance.now() - t0));

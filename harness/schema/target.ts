@@ -143,6 +143,15 @@ export const TargetSpecSchema = z
     launch: LaunchSchema.optional(),
     naming: NamingSchema.optional().describe('default: origin for gateway, identity otherwise'),
     timeoutMs: z.number().int().positive().default(30_000).describe('per request, including the handshake'),
+    deadlineMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe(
+        'checks: the time within which the SUT must answer a call whose backend hangs, crashes or answers garbage ' +
+          '(the harness itself waits twice as long, at least 10 s, before calling a call hung)',
+      ),
     protocol: ProtocolSchema.default('legacy'),
     checks: z
       .object({

@@ -1,6 +1,6 @@
 import { nowUs } from '../../measure/clock.js';
 import { check, fail, pass, skip } from '../types.js';
-import { boundMs, ms, resolveTools, waitFor } from './resilience-util.js';
+import { boundMs, ms, resolveTools, waitFor, waitMs } from './resilience-util.js';
 
 /** How long after the client cancels the backend must have heard of it. */
 const PROPAGATE_MS = 1000;
@@ -30,7 +30,7 @@ export const cancellationRelayed = check({
 
     const t0 = nowUs();
     const ac = new AbortController();
-    const pending = ctx.session.call(slow, {}, { signal: ac.signal, timeoutMs: boundMs(ctx) });
+    const pending = ctx.session.call(slow, {}, { signal: ac.signal, timeoutMs: waitMs(ctx) });
     const record = async () => (await alpha.calls({ tool: 'slow', since: t0 })).at(-1);
     const arrived = await waitFor(record, boundMs(ctx), { stepMs: 20, signal: ctx.signal });
     if (!arrived) {

@@ -1,11 +1,13 @@
 import { check, fail, pass, skip } from '../types.js';
 import {
   answeredWithError,
-  boundMs,
   callEvidence,
+  deadlineMs,
   describeCall,
-  ms,
+  renewing,
   resolveTools,
+  timing,
+  waitMs,
 } from './resilience-util.js';
 
 /** Garbage instead of an answer costs one call an error; the gateway and the backend stay usable. */
@@ -19,15 +21,15 @@ export const malformedBackendSurvived = check({
   severity: 'must',
   disruptive: true,
   expected:
-    "a call alpha answers with truncated JSON gets an error within the target's timeout + 1 s; " +
-    'the next calls to alpha and beta succeed',
+    "a call alpha answers with truncated JSON gets an error within the target's deadlineMs + 1 s " +
+    '(a later answer is slow, none within twice the deadline a hang); the next calls to alpha and beta succeed',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const r = await resolveTools(ctx, ['alpha.echo', 'beta.echo']);
     if (!r.names) return r.verdict;
     const [echo, other] = r.names as [string, string];
-    const s = ctx.session;
-    const bound = boundMs(ctx);
+    const s = renewing(ctx, ctx.session);
+    const wait = waitMs(ctx);
 
     const alpha = ctx.mock('alpha');
     const fault = await alpha.addFault({
@@ -38,19 +40,24 @@ export const malformedBackendSurvived = check({
       for: 1,
     });
     ctx.defer(() => alpha.removeFault(fault));
-    const bad = await s.call(echo, { message: 'answered with garbage' }, { timeoutMs: bound });
-    const next = await s.call(echo, { message: 'after the garbage' }, { timeoutMs: bound });
-    const beta = await s.call(other, { message: 'after the garbage' }, { timeoutMs: bound });
+    const bad = await s.call(echo, { message: 'answered with garbage' }, { timeoutMs: wait });
+    const next = await s.call(echo, { message: 'after the garbage' }, { timeoutMs: wait });
+    const beta = await s.call(other, { message: 'after the garbage' }, { timeoutMs: wait });
+    const t = timing(ctx, bad);
     const evidence = {
-      boundMs: bound,
-      timeToErrorMs: bad.outcome === 'timeout' ? undefined : ms(bad.durationMs),
+      deadlineMs: deadlineMs(ctx),
+      waitMs: wait,
+      timeToErrorMs: t.timeToAnswerMs,
+      ...(s.renewed > 0 ? { sessionsRenewedAfter404: s.renewed } : {}),
       malformedCall: callEvidence(bad),
       nextCall: callEvidence(next),
       betaCall: callEvidence(beta),
     };
     const problems: string[] = [];
-    if (!answeredWithError(bad))
+    if (t.verdict === 'hung') problems.push(`the call answered with garbage: ${t.says}`);
+    else if (!answeredWithError(bad))
       problems.push(`the call answered with garbage: ${describeCall(bad)} (expected an error answer)`);
+    else if (t.verdict === 'slow') problems.push(`the call answered with garbage was ${t.says}`);
     if (next.outcome !== 'ok') problems.push(`the next call to alpha: ${describeCall(next)}`);
     if (beta.outcome !== 'ok') problems.push(`a call to beta: ${describeCall(beta)}`);
     if (problems.length > 0) return fail(problems.join('; '), evidence);

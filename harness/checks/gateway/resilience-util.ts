@@ -2,9 +2,10 @@ import type { Tool } from '@modelcontextprotocol/client';
 import { nowUs } from '../../measure/clock.js';
 import { clip, describeOutcome, textOf } from '../../runner/outcome.js';
 import type { ToolSpec } from '../../schema/fleet.js';
+import { describeError } from '../../target/connect.js';
 import { originTagsIn } from '../../target/naming.js';
 import type { CheckContext } from '../context.js';
-import type { CallProbe, Session } from '../session.js';
+import type { CallOptions, CallProbe, Session } from '../session.js';
 
 /**
  * Shared pieces of the gateway's resilience, notification and session checks:
@@ -12,11 +13,58 @@ import type { CallProbe, Session } from '../session.js';
  * resolution that says why a check cannot run, and call descriptions.
  */
 
-/** How long past the target's timeout a call the gateway cannot serve may take to be answered. */
+/** How long past its deadline an answer still counts as in time (the harness's own side of the wire). */
 export const GRACE_MS = 1000;
 
-/** The bound within which the gateway must answer a call it cannot serve: the target's timeout + 1 s. */
-export const boundMs = (ctx: CheckContext): number => ctx.timeoutMs + GRACE_MS;
+/** The least the harness waits for an answer before calling a call hung. */
+export const MIN_WAIT_MS = 10_000;
+
+/** The deadline the SUT must meet for a call it cannot serve (the target's `deadlineMs`, default 30 s). */
+export const deadlineMs = (ctx: CheckContext): number => ctx.target.spec.deadlineMs;
+
+/** The bound within which the gateway must answer a call it cannot serve: its deadline + 1 s. */
+export const boundMs = (ctx: CheckContext): number => deadlineMs(ctx) + GRACE_MS;
+
+/**
+ * How long the harness waits for such an answer: twice the deadline, at least
+ * 10 s. An answer after the bound but within the wait is slow (reported with
+ * its time); only no answer within the wait is a hang.
+ */
+export const waitForDeadline = (deadline: number): number => Math.max(2 * deadline, MIN_WAIT_MS);
+
+export const waitMs = (ctx: CheckContext): number => waitForDeadline(deadlineMs(ctx));
+
+/**
+ * How a call the SUT cannot serve was answered, against the deadline: `hung`
+ * (no answer within the wait), `slow` (answered after the bound) or `in time`;
+ * with the measured time to the answer.
+ */
+export function timing(
+  ctx: CheckContext,
+  p: CallProbe,
+): { verdict: 'hung' | 'slow' | 'in time'; timeToAnswerMs?: number; says: string } {
+  const deadline = deadlineMs(ctx);
+  if (p.outcome === 'timeout')
+    return {
+      verdict: 'hung',
+      says: `no answer within ${waitMs(ctx)} ms (the harness's wait; deadline ${deadline} ms): the call hangs`,
+    };
+  const t = ms(p.durationMs);
+  if (p.durationMs > boundMs(ctx))
+    return {
+      verdict: 'slow',
+      timeToAnswerMs: t,
+      says: `answered after ${seconds(t)}, deadline ${seconds(deadline)}: slow, not hung`,
+    };
+  return {
+    verdict: 'in time',
+    timeToAnswerMs: t,
+    says: `answered after ${seconds(t)} (deadline ${seconds(deadline)})`,
+  };
+}
+
+/** `1.5 s` or `250 ms`. */
+const seconds = (n: number): string => (n >= 1000 ? `${Math.round(n / 100) / 10} s` : `${Math.round(n)} ms`);
 
 /** Milliseconds rounded to 0.1 for evidence. */
 export const ms = (n: number): number => Math.round(n * 10) / 10;
@@ -67,6 +115,46 @@ export function callEvidence(p: CallProbe): Record<string, unknown> {
     ...(p.code !== undefined ? { code: p.code } : {}),
     ...(p.message !== undefined ? { message: clip(p.message) } : {}),
     ...(p.outcome === 'ok' ? { text: clip(textOf(p.result)) } : {}),
+  };
+}
+
+/** The SUT answered HTTP 404 to the harness's own session: it ended that session. */
+export const sessionExpired = (p: CallProbe): boolean =>
+  p.outcome === 'transport' && /^HTTP 404\b/.test(p.message ?? '');
+
+/**
+ * Calls on a session that is renewed when the SUT ends it: after an HTTP 404
+ * the spec has the client start a new session (a new initialize), so the
+ * call is made once more on a fresh one before anything is judged.
+ */
+export interface RenewingSession {
+  readonly session: Session;
+  /** How many times the SUT ended the session (answered 404) and a new one was opened. */
+  readonly renewed: number;
+  call(name: string, args?: Record<string, unknown>, opts?: CallOptions): Promise<CallProbe>;
+}
+
+export function renewing(ctx: CheckContext, first: Session): RenewingSession {
+  let session = first;
+  let renewed = 0;
+  return {
+    get session() {
+      return session;
+    },
+    get renewed() {
+      return renewed;
+    },
+    async call(name, args = {}, opts = {}) {
+      const p = await session.call(name, args, opts);
+      if (!sessionExpired(p) || !ctx.endpoint) return p;
+      try {
+        session = await ctx.open({ label: 'new session after HTTP 404' });
+      } catch (e) {
+        return { ...p, message: `${p.message}; then a new session failed: ${describeError(e)}` };
+      }
+      renewed++;
+      return session.call(name, args, opts);
+    },
   };
 }
 

@@ -29,5 +29,7 @@ export function referenceGatewayTarget(defects: readonly string[] = [], callTime
     },
     naming: { mode: 'prefix', prefix: '{server}', separator: '__' },
     timeoutMs: callTimeoutMs + 2500,
+    // It answers a call it cannot serve after its own timeout; 2.5 s of slack for a loaded machine.
+    deadlineMs: callTimeoutMs + 2500,
   };
 }
