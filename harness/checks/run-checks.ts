@@ -16,10 +16,11 @@ import { conformanceFleet } from './fleet.js';
 import { restoreFleet } from './fleet-state.js';
 import { waitForDeadline } from './gateway/resilience-util.js';
 import { exposedName } from './needs.js';
+import { preflight } from './preflight.js';
 import { allChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { openSession, type Session, sessionOf } from './session.js';
-import { type Check, fail, toResult, type Verdict } from './types.js';
+import { blocked, type Check, fail, toResult, type Verdict } from './types.js';
 
 /**
  * Run conformance suites against a target: start the fleet the suites need,
@@ -77,7 +78,8 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       sut = await open();
     } catch (e) {
       if (!isHarnessError(e) || e.code === 'INVALID_CONFIG') throw e;
-      for (const c of checks) emit(notRun(c, `the SUT could not be started or reached: ${e.message}`));
+      for (const c of checks)
+        emit(notRun(c, `the SUT could not be started or reached: ${e.message}`, 'SUT start'));
       return {
         target: label,
         results: applyBaseline(results, baseline),
@@ -88,7 +90,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     for (const c of checks) {
       if (options.signal?.aborted) break;
       if (gone) {
-        emit(notRun(c, `the SUT is gone (${gone})`));
+        emit(notRun(c, `the SUT is gone (${gone})`, 'SUT gone'));
         continue;
       }
       const t0 = performance.now();
@@ -114,9 +116,9 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   return { target: label, results: applyBaseline(results, baseline) };
 }
 
-/** A check that could not run fails, whatever its severity: nothing was verified. */
-function notRun(c: Check, why: string): CheckResult {
-  return { ...toResult(c, fail(`not run: ${why}`), 0), status: 'fail' };
+/** A check the SUT kept from running is blocked, whatever its severity: nothing was verified. */
+function notRun(c: Check, why: string, by: string): CheckResult {
+  return toResult(c, blocked(`not run: ${why}`, by), 0);
 }
 
 interface Sut {
@@ -195,7 +197,8 @@ async function runOne(
     signal: ac.signal,
   };
   try {
-    return await raceSignal(c.run(ctx), ac.signal);
+    const unmet = await raceSignal(preflight(c, ctx), ac.signal);
+    return unmet ?? (await raceSignal(c.run(ctx), ac.signal));
   } catch (e) {
     return fail(`the check could not complete: ${(e as Error)?.message ?? String(e)}`);
   } finally {

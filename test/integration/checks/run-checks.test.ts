@@ -14,7 +14,7 @@ import { referenceGateway } from '../../helpers/checks.js';
 const raw = fileURLToPath(new URL('../../fixtures/target/raw-stdio.mjs', import.meta.url));
 
 describe('runChecks when the SUT misbehaves', () => {
-  it('cannot be started: every selected check fails with the reason, and the run carries the error', async () => {
+  it('cannot be started: every selected check is blocked with the reason, and the run carries the error', async () => {
     const before = liveGroupCount();
     const target = TargetSpecSchema.parse({
       pattern: 'gateway',
@@ -24,8 +24,8 @@ describe('runChecks when the SUT misbehaves', () => {
     expect(run.error?.code).toBe('SUT_UNREACHABLE');
     expect(run.results.length).toBeGreaterThan(10);
     for (const r of run.results) {
-      expect(r.status).toBe('fail');
-      expect(r.observed).toMatch(/^not run: the SUT could not be started or reached: .*exit/);
+      expect(r).toMatchObject({ status: 'blocked', blockedBy: 'SUT start' });
+      expect(r.reason).toMatch(/^not run: the SUT could not be started or reached: .*exit/);
     }
     expect(liveGroupCount()).toBe(before);
   });
