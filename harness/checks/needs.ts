@@ -1,8 +1,8 @@
 import { nowUs } from '../measure/clock.js';
-import type { NamingSpec } from '../schema/target.js';
-import { prefixedName, splitLogical } from '../target/naming.js';
+import { splitLogical } from '../target/naming.js';
 import type { Target } from '../target/target.js';
 import type { CheckContext } from './context.js';
+import { predictedNames } from './predicted-names.js';
 import type { Session } from './session.js';
 import { blocked, skip, type Verdict } from './types.js';
 
@@ -11,9 +11,10 @@ import { blocked, skip, type Verdict } from './types.js';
  * A tool the fleet does not serve is a `skip` (the target cannot be asked);
  * a tool the SUT does not expose, or exposes under a name shared with another
  * tool, is `blocked` (a finding about the SUT, named in the result). Before
- * giving up on an unlisted tool, it is called by the name the naming rule
- * predicts: many gateways route names they do not list, and the mock's call
- * log says whether the call arrived.
+ * giving up on an unlisted tool, it is called by the names the naming rule
+ * and the SUT's own listed names predict (predicted-names.ts): many gateways
+ * route names they do not list, and the mock's call log says whether the
+ * call arrived.
  */
 
 export type Resolved =
@@ -26,13 +27,6 @@ const unlistedRoutes = new WeakMap<Target, Map<string, string>>();
 /** The exposed name of a logical tool: listed and mapped, or reached unlisted by its predicted name. */
 export function exposedName(target: Target, logical: string): string | undefined {
   return target.route(logical)?.name ?? unlistedRoutes.get(target)?.get(logical);
-}
-
-/** The name a naming rule predicts for `server.tool` (origin tags predict nothing). */
-export function predictedName(naming: NamingSpec, server: string, tool: string): string | undefined {
-  if (naming.mode === 'prefix') return prefixedName(server, tool, naming.prefix, naming.separator);
-  if (naming.mode === 'identity') return tool;
-  return undefined;
 }
 
 /** Why the tool map cannot give `logical` one exposed name (two tools claim it, or a name is ambiguous). */
@@ -75,12 +69,15 @@ async function lookup(ctx: CheckContext, logical: string, probe: boolean): Promi
     return { missing: why, verdict: blocked(why, 'tool mapping') };
   }
   if (probe && ctx.session) {
-    const predicted = predictedName(ctx.target.spec.naming, server, tool);
-    if (predicted && (await reachesUnlisted(ctx, ctx.session, predicted, server, tool).catch(() => false))) {
+    const listed = new Set(ctx.toolMap.entries.map((e) => e.exposed));
+    for (const name of predictedNames(ctx.target.spec.naming, ctx.toolMap.entries, server, tool)) {
+      // A listed name belongs to another tool: calling it proves nothing about this one.
+      if (listed.has(name)) continue;
+      if (!(await reachesUnlisted(ctx, ctx.session, name, server, tool).catch(() => false))) continue;
       const routes = unlistedRoutes.get(ctx.target) ?? new Map<string, string>();
-      routes.set(logical, predicted);
+      routes.set(logical, name);
       unlistedRoutes.set(ctx.target, routes);
-      return { names: [predicted] };
+      return { names: [name] };
     }
   }
   const why = `the SUT does not expose '${logical}'`;
