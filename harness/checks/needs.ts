@@ -40,6 +40,15 @@ export function mappingConflict(ctx: CheckContext, logical: string): string | un
   return [...new Set(hits.map((p) => p.detail))].join('; ');
 }
 
+/** The other fleet tools (`server.tool`) the SUT lists under `name` too, on the same connection. */
+function sharing(ctx: CheckContext, logical: string, name: string): string[] {
+  const mine = ctx.toolMap.entries.find((e) => e.logical === logical && e.exposed === name);
+  return ctx.toolMap.entries
+    .filter((e) => e.exposed === name && e.logical !== logical && (!mine || e.client === mine.client))
+    .map((e) => e.logical)
+    .filter((l) => splitLogical(l).server !== undefined);
+}
+
 /** Call `name` with no arguments and see whether the fleet's `server` received a call of `tool`. */
 async function reachesUnlisted(
   ctx: CheckContext,
@@ -62,7 +71,13 @@ async function lookup(ctx: CheckContext, logical: string, probe: boolean): Promi
       verdict: skip(`the fleet has no server for '${logical}'`),
     };
   const name = ctx.exposed(logical);
-  if (name) return { names: [name] };
+  if (name) {
+    const shared = sharing(ctx, logical, name);
+    if (shared.length === 0) return { names: [name] };
+    // Two logical tools listed under one name: a call by that name reaches one of them only.
+    const why = `'${logical}' shares its exposed name '${name}' with ${shared.map((l) => `'${l}'`).join(', ')}`;
+    return { missing: why, verdict: blocked(why, 'tool mapping') };
+  }
   const conflict = mappingConflict(ctx, logical);
   if (conflict) {
     const why = `'${logical}' has no single exposed name: ${conflict}`;

@@ -39,7 +39,7 @@ type Row = [checkId: string, defect: DefectName, exact?: 'exact'];
 
 /** Each catalogue check and a defect that breaks it; `exact` rows run every catalogue check. */
 const ROWS: Row[] = [
-  ['gateway.handshake', 'legacy-version-only'],
+  ['gateway.handshake', 'version-echoed'],
   ['gateway.capabilities-honest', 'capabilities-overclaimed'],
   ['gateway.content-preserved', 'content-dropped', 'exact'],
   ['gateway.tools-ready-at-handshake', 'tools-late'],

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { nowUs } from '../../measure/clock.js';
 import type { CheckContext } from '../context.js';
-import { warmUpFailed } from '../needs.js';
+import { mappingConflict, warmUpFailed } from '../needs.js';
 import type { CallProbe } from '../session.js';
-import { check, fail, pass, skip } from '../types.js';
-import { boundMs, callEvidence, describeCall, ms, since, waitFor } from './resilience-util.js';
+import { blocked, check, fail, pass, skip, type Verdict } from '../types.js';
+import {
+  boundMs,
+  callEvidence,
+  deadlineMs,
+  describeCall,
+  ms,
+  renewing,
+  since,
+  waitFor,
+  waitMs,
+} from './resilience-util.js';
 
 /**
  * `checks.gateway` options of this check, from the target file:
@@ -16,23 +26,21 @@ const OptionsSchema = z.object({
   maxFailedCalls: z.number().int().min(0).default(0),
 });
 
-/** The replica group to use and a tool all its members serve, or why there is none. */
+/** The replica group to use and a tool all its members serve, or the verdict when there is none. */
 function pick(
   ctx: CheckContext,
-):
-  | { logical: string; members: string[]; tool: string; name: string; maxFailedCalls: number }
-  | { reason: string } {
+): { logical: string; members: string[]; tool: string; name: string; maxFailedCalls: number } | Verdict {
   const parsed = OptionsSchema.safeParse(ctx.options);
   if (!parsed.success)
-    return {
-      reason: `invalid checks.gateway options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    };
+    return skip(
+      `invalid checks.gateway options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const { replicas, maxFailedCalls } = parsed.data;
   if (!replicas || Object.keys(replicas).length === 0)
-    return {
-      reason:
-        'no replicas declared: set checks.gateway.replicas in the target file (logical server → its replica servers in the fleet)',
-    };
+    return skip(
+      'no replicas declared: set checks.gateway.replicas in the target file (logical server → its replica servers in the fleet)',
+    );
+  let unexposed = false;
   const problems: string[] = [];
   for (const [logical, members] of Object.entries(replicas)) {
     const specs = members.map((m) => ctx.fleet.spec.servers.find((s) => s.name === m));
@@ -47,10 +55,15 @@ function pick(
     for (const tool of common) {
       const name = [logical, ...members].map((n) => ctx.exposed(`${n}.${tool}`)).find(Boolean);
       if (name) return { logical, members, tool, name, maxFailedCalls };
+      const conflict = [logical, ...members].map((n) => mappingConflict(ctx, `${n}.${tool}`)).find(Boolean);
+      if (conflict)
+        return blocked(`${logical}.${tool} has no single exposed name: ${conflict}`, 'tool mapping');
     }
+    unexposed ||= common.length > 0;
     problems.push(`${logical}: the SUT exposes no tool that all of ${members.join(', ')} serve`);
   }
-  return { reason: `no usable replica group (${problems.join('; ')})` };
+  const why = `no usable replica group (${problems.join('; ')})`;
+  return unexposed ? blocked(why, 'gateway.tools-exposed-once') : skip(why);
 }
 
 /** Which replica served the calls made since `t0` (µs). */
@@ -74,14 +87,15 @@ export const failoverToReplica = check({
   disruptive: true,
   expected:
     'after the replica serving a replicated tool is killed, the next call is served by another replica ' +
-    "within the target's timeout + 1 s, with no more failed calls than checks.gateway.maxFailedCalls (default 0)",
+    "within the target's deadlineMs + 1 s, with no more failed calls than checks.gateway.maxFailedCalls (default 0)",
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
     const p = pick(ctx);
-    if ('reason' in p) return skip(p.reason);
+    if ('status' in p) return p;
     const { logical, members, tool, name, maxFailedCalls } = p;
-    const s = ctx.session;
+    const s = renewing(ctx, ctx.session);
     const bound = boundMs(ctx);
+    const wait = waitMs(ctx);
 
     let t = nowUs();
     const warm = await s.call(name, {});
@@ -100,7 +114,7 @@ export const failoverToReplica = check({
     let served: CallProbe | undefined;
     await waitFor(
       async () => {
-        const c = await s.call(name, {}, { timeoutMs: bound });
+        const c = await s.call(name, {}, { timeoutMs: wait });
         if (c.outcome === 'ok') served = c;
         else {
           failedCalls++;
@@ -108,7 +122,7 @@ export const failoverToReplica = check({
         }
         return served;
       },
-      bound,
+      wait,
       { stepMs: 100, signal: ctx.signal },
     );
     const failoverMs = served ? since(t0) : undefined;
@@ -119,18 +133,26 @@ export const failoverToReplica = check({
       killed: first,
       servedAfter: after,
       failoverMs,
+      deadlineMs: deadlineMs(ctx),
+      waitMs: wait,
       failedCalls,
       maxFailedCalls,
+      ...(s.renewed > 0 ? { sessionsRenewedAfter404: s.renewed } : {}),
       ...(failures.length > 0 ? { firstFailure: callEvidence(failures[0]!) } : {}),
     };
     if (!served)
       return fail(
-        `after ${first} was killed, no call to ${name} succeeded within ${bound} ms ` +
+        `after ${first} was killed, no call to ${name} succeeded within ${wait} ms (the harness's wait) ` +
           `(${failedCalls} failed; last: ${describeCall(failures.at(-1)!)})`,
         evidence,
       );
     if (after.length === 0)
       return fail(`after ${first} was killed a call succeeded, but no other replica received it`, evidence);
+    if (failoverMs! > bound)
+      return fail(
+        `failed over to ${after.join(', ')} after ${ms(failoverMs!)} ms, deadline ${deadlineMs(ctx)} ms: slow`,
+        evidence,
+      );
     if (failedCalls > maxFailedCalls)
       return fail(
         `failed over to ${after.join(', ')} after ${failedCalls} failed calls (allowed ${maxFailedCalls}; ` +

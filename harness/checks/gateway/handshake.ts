@@ -1,70 +1,110 @@
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/client';
 import { describeError } from '../../target/connect.js';
+import type { CheckContext } from '../context.js';
 import { check, fail, pass, skip } from '../types.js';
 
-/** The version a current client offers, and an older one a gateway must accept or answer with its own. */
+/** The revision a current client offers, an older one, and a date no MCP revision carries. */
 const CURRENT = '2025-11-25';
 const OLDER = '2025-06-18';
+const NO_REVISION = '2024-01-01';
 
-/** The client's versions with `v` first: the one its initialize offers. */
+/** The client's versions with `v` first: the one its initialize offers (the client accepts any of them). */
 const versionsFirst = (v: string) => [v, ...SUPPORTED_PROTOCOL_VERSIONS.filter((x) => x !== v)];
 
+interface Offer {
+  offered: string;
+  answered?: string;
+  server?: string;
+  error?: string;
+}
+
+/** Open a session offering `v`; what the SUT answered (a session it opened is closed after the check). */
+async function offer(ctx: CheckContext, v: string): Promise<Offer> {
+  try {
+    const s = await ctx.open({
+      label: `handshake (offering ${v})`,
+      clientOptions: { supportedProtocolVersions: versionsFirst(v) },
+    });
+    const client = s.connection.client;
+    const info = client.getServerVersion();
+    // The session is usable at that revision: a request after the handshake gets an answer
+    // (any JSON-RPC answer: whether ping itself works is gateway.ping's question).
+    await client.ping({ timeout: ctx.timeoutMs, signal: ctx.signal }).catch((e) => {
+      if (typeof (e as { code?: unknown })?.code !== 'number') throw e;
+    });
+    return {
+      offered: v,
+      answered: client.getNegotiatedProtocolVersion(),
+      server: info?.name ? `${info.name} ${info.version}` : undefined,
+    };
+  } catch (e) {
+    return { offered: v, error: describeError(e) };
+  }
+}
+
 /**
- * initialize succeeds and negotiates the current protocol revision; a client
- * offering an older revision still gets a session (that revision, or another
- * one both support).
+ * Version negotiation as the spec has it: the client offers a revision; a
+ * server that supports it MUST answer that same revision, otherwise another
+ * one it supports (its latest, preferably); a client that does not support
+ * the answer disconnects. So a gateway may speak only older revisions (it is
+ * a server in its own right, whatever its downstreams speak), but it must
+ * answer a revision the client supports, never echo one it does not speak
+ * (offered a date that is no revision, it must answer a real one), and it
+ * must answer a revision with itself whenever it is seen to speak it.
  */
 export const handshake = check({
   id: 'gateway.handshake',
-  title: 'initialize negotiates 2025-11-25 and accepts an older client revision',
+  title: 'initialize negotiates a protocol revision both sides support',
   suite: 'gateway',
-  specRef: 'MCP 2025-11-25 basic/lifecycle §Initialization, §Version Negotiation',
+  specRef:
+    'MCP 2025-11-25 basic/lifecycle §Version Negotiation (a server that supports the requested version ' +
+    'MUST respond with it; otherwise with another version it supports)',
   severity: 'must',
-  expected: `initialize offering ${CURRENT} answers ${CURRENT} with serverInfo; offering ${OLDER} answers ${OLDER} or another revision the client supports`,
+  expected:
+    `initialize offering ${CURRENT}, ${OLDER} and ${NO_REVISION} (no MCP revision) each opens a working session ` +
+    'with serverInfo; each answer is a revision the client supports; an offered revision the gateway is seen ' +
+    `to speak (it answered it to some offer) is answered with itself; ${NO_REVISION} is never echoed. ` +
+    `Answering ${CURRENT} with an older revision is allowed: the gateway then does not support ${CURRENT}, ` +
+    'whatever its downstreams speak',
   async run(ctx) {
     if (!ctx.endpoint) return skip('no single endpoint to open a session to');
+    const offers: Offer[] = [];
+    for (const v of [CURRENT, OLDER, NO_REVISION]) offers.push(await offer(ctx, v));
+    const spoken = new Set(
+      offers.flatMap((o) => (o.answered && o.answered !== NO_REVISION ? [o.answered] : [])),
+    );
+
     const problems: string[] = [];
-    const seen: string[] = [];
-
-    let current: string | undefined;
-    try {
-      const s = await ctx.open({
-        label: 'handshake (current)',
-        clientOptions: { supportedProtocolVersions: versionsFirst(CURRENT) },
-      });
-      const client = s.connection.client;
-      current = client.getNegotiatedProtocolVersion();
-      const info = client.getServerVersion();
-      seen.push(
-        `offering ${CURRENT}: ${current ?? 'no version'} from ${info ? `${info.name} ${info.version}` : 'no serverInfo'}`,
-      );
-      if (current !== CURRENT) problems.push(`offering ${CURRENT} negotiated ${current ?? 'nothing'}`);
-      if (!info?.name) problems.push('the initialize result has no serverInfo.name');
-    } catch (e) {
-      problems.push(`initialize offering ${CURRENT} failed: ${describeError(e)}`);
+    for (const o of offers) {
+      const label = o.offered === NO_REVISION ? `${NO_REVISION} (no MCP revision)` : o.offered;
+      if (o.error) problems.push(`offering ${label}: no working session: ${o.error}`);
+      else if (!o.answered)
+        problems.push(`offering ${label}: the initialize result names no protocolVersion`);
+      else if (o.answered === NO_REVISION)
+        problems.push(`offering ${label}: answered ${NO_REVISION}, echoing a revision it cannot speak`);
+      else if (o.answered !== o.offered && spoken.has(o.offered))
+        problems.push(
+          `offering ${o.offered}: answered ${o.answered}, although it answers ${o.offered} to another offer ` +
+            '(a server that supports the requested revision must answer it)',
+        );
     }
+    if (offers.some((o) => o.answered && !o.server))
+      problems.push('the initialize result has no serverInfo.name');
 
-    const older = versionsFirst(OLDER);
-    try {
-      const s = await ctx.open({
-        label: 'handshake (older)',
-        clientOptions: { supportedProtocolVersions: older },
-      });
-      const v = s.connection.client.getNegotiatedProtocolVersion();
-      seen.push(`offering ${OLDER}: ${v ?? 'no version'}`);
-      if (!v || !older.includes(v)) problems.push(`offering ${OLDER} negotiated ${v ?? 'nothing'}`);
-      else {
-        // The session is usable at that revision: a request after the handshake gets an answer
-        // (any JSON-RPC answer: whether ping itself works is gateway.ping's question).
-        await s.connection.client.ping({ timeout: ctx.timeoutMs, signal: ctx.signal }).catch((e) => {
-          if (typeof (e as { code?: unknown })?.code !== 'number') throw e;
-        });
-      }
-    } catch (e) {
-      problems.push(`a client offering ${OLDER} got no working session: ${describeError(e)}`);
-    }
-
+    const seen = offers
+      .filter((o) => o.answered)
+      .map((o) => `offering ${o.offered}: ${o.answered}${o.server ? ` from ${o.server}` : ''}`);
     const observed = [...problems, ...seen].join('; ');
-    return problems.length === 0 ? pass(observed) : fail(observed);
+    const evidence = {
+      offers: Object.fromEntries(offers.map((o) => [o.offered, o.answered ?? `no session: ${o.error}`])),
+    };
+    if (problems.length > 0) return fail(observed, evidence);
+    const older = offers.find((o) => o.offered === CURRENT)?.answered !== CURRENT;
+    return pass(
+      older
+        ? `${observed} (it does not speak ${CURRENT}: an older revision both support is allowed)`
+        : observed,
+      evidence,
+    );
   },
 });

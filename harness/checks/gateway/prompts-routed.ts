@@ -3,16 +3,22 @@ import { clip } from '../../runner/outcome.js';
 import type { NamingSpec } from '../../schema/target.js';
 import { prefixedName } from '../../target/naming.js';
 import { check, fail, pass, skip } from '../types.js';
-import { answer, listAll } from './catalogue-util.js';
+import { answer, listAll, listOf } from './catalogue-util.js';
+import { mentions, narrow } from './resources-routed.js';
 
-/** The exposed name of a fleet prompt in the gateway's list (the prefix rule first, else by its own name). */
-function exposedPrompt(naming: NamingSpec, listed: readonly Prompt[], server: string, name: string) {
+/**
+ * The listed prompt that stands for a fleet prompt: the name the prefix rule
+ * gives, else a name that contains the prompt's own (prefixed, suffixed, the
+ * server's name anywhere in it), as tools are mapped by a naming rule.
+ */
+export function exposedPrompt(naming: NamingSpec, listed: readonly Prompt[], server: string, name: string) {
   if (naming.mode === 'prefix') {
     const want = prefixedName(server, name, naming.prefix, naming.separator);
-    if (listed.some((p) => p.name === want)) return want;
+    const hit = listed.find((p) => p.name === want);
+    if (hit) return { item: hit, how: 'the prefix rule' };
   }
-  const candidates = listed.filter((p) => p.name === name || p.name.endsWith(name));
-  return (candidates.find((p) => p.name.includes(server)) ?? candidates[0])?.name;
+  const candidates = listed.filter((p) => p.name === name || mentions(p.name, name));
+  return narrow(candidates, (p) => [p.name], server, 'its name');
 }
 
 /** prompts/get through the gateway reaches the server that owns the prompt, with the downstream's own name. */
@@ -23,7 +29,8 @@ export const promptsRouted = check({
   specRef: 'MCP 2025-11-25 server/prompts §Listing Prompts, §Getting a Prompt',
   severity: 'must',
   expected:
-    'each fleet prompt is listed, and prompts/get of its exposed name returns that server’s rendered messages',
+    'each fleet prompt is listed (under its name, the prefix rule’s, or any name containing it) and prompts/get ' +
+    'of the listed name returns that server’s rendered messages',
   async run(ctx) {
     const session = ctx.session;
     if (!session) return skip('no single endpoint');
@@ -39,11 +46,18 @@ export const promptsRouted = check({
     const problems: string[] = [];
     const seen: string[] = [];
     for (const { server, prompt } of expected) {
-      const name = exposedPrompt(ctx.target.spec.naming, prompts, server, prompt.name);
-      if (!name) {
-        problems.push(`${server}.${prompt.name} is not listed`);
+      const m = exposedPrompt(ctx.target.spec.naming, prompts, server, prompt.name);
+      if (!m) {
+        problems.push(`${server}.${prompt.name} is not listed under a name that contains '${prompt.name}'`);
         continue;
       }
+      if ('ambiguous' in m) {
+        problems.push(
+          `${server}.${prompt.name}: listed ambiguously as ${listOf(m.ambiguous.map((p) => p.name))}`,
+        );
+        continue;
+      }
+      const name = m.item.name;
       const args = Object.fromEntries(prompt.arguments.map((a) => [a.name, `harness-${a.name}`]));
       const want = prompt.messages[0]?.text.replace(
         /\{\{\s*args\.([\w.-]+)\s*\}\}/g,

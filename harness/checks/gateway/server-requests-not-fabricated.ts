@@ -1,26 +1,60 @@
 import { textOf } from '../../runner/outcome.js';
+import type { CallProbe, Session } from '../session.js';
 import { check, fail, pass, skip } from '../types.js';
 import { callEvidence, describeCall, fleetTool, resolveTools } from './resilience-util.js';
 
+/** What the harness's sampling client answers: a model and text no one else can produce. */
 const MODEL = 'mcp-harness-client';
-const REPLY = 'answer from the client';
+const REPLY = `answer from the client ${Math.random().toString(36).slice(2, 10)}`;
+
+interface Asked {
+  call: CallProbe;
+  /** How many sampling requests the harness's client received during the call. */
+  clientAsked: number;
+}
+
+/** Call the sampling tool on `session`, counting the sampling requests the client receives meanwhile. */
+async function ask(session: Session, name: string, seen: () => number): Promise<Asked> {
+  const before = seen();
+  const call = await session.call(name, { prompt: 'from gateway.server-requests-not-fabricated' });
+  return { call, clientAsked: seen() - before };
+}
+
+/**
+ * Why an answer is fabricated, or undefined. The fleet's sampling tool
+ * answers only with the reply to its sampling request (a refusal makes it an
+ * error): a plain answer while the client was never asked came from someone
+ * else.
+ */
+function fabricated(a: Asked): string | undefined {
+  if (a.clientAsked > 0 || a.call.outcome !== 'ok') return undefined;
+  return `the backend's sampling request got an answer the client never gave: '${textOf(a.call.result)}'`;
+}
+
+/** How a call went, in words. */
+const story = (a: Asked): string =>
+  a.clientAsked > 0
+    ? `relayed to the client, the call answered ${describeCall(a.call)}`
+    : `refused: ${describeCall(a.call)}`;
 
 /**
  * sampling/createMessage from a backend is the client's to answer (its model,
- * its user's approval): the gateway relays it to the client of the call, or
- * refuses it when that client cannot sample — it never answers it itself.
+ * its user's approval). A gateway relays it to the client of the call, or
+ * refuses it (an error to the backend, or no sampling capability offered
+ * downstream); it never answers it itself.
  */
 export const serverRequestsNotFabricated = check({
   id: 'gateway.server-requests-not-fabricated',
-  title: 'sampling requests are relayed to the client, never answered by the gateway',
+  title: 'sampling requests are relayed to the client or refused, never answered by the gateway',
   suite: 'gateway',
   specRef:
     'MCP 2025-11-25 client/sampling (the client answers sampling/createMessage, with a human in the loop; ' +
     'a client without the sampling capability cannot be asked)',
   severity: 'must',
   expected:
-    "a backend's sampling/createMessage reaches a client that declared sampling and its reply comes back; " +
-    'for a client without sampling the call gets an error, not an answer',
+    "a backend's sampling/createMessage is relayed to a client that declared sampling (and its reply comes " +
+    'back unchanged) or refused; for a client without sampling it is refused. Refusing is allowed; only an ' +
+    'answer the client never gave fails',
   async run(ctx) {
     if (!ctx.endpoint) return skip('no single endpoint');
     const logical = fleetTool(ctx, (t) => t.ask === 'sampling');
@@ -33,38 +67,34 @@ export const serverRequestsNotFabricated = check({
       label: 'sampling client',
       clientOptions: { capabilities: { sampling: {} } },
     });
-    const asked: string[] = [];
-    capable.connection.client.setRequestHandler('sampling/createMessage', async (req) => {
-      asked.push(JSON.stringify(req.params.messages[0]?.content ?? null));
+    let asked = 0;
+    capable.connection.client.setRequestHandler('sampling/createMessage', async () => {
+      asked++;
       return { model: MODEL, role: 'assistant', content: { type: 'text', text: REPLY } };
     });
-    const relayed = await capable.call(name, { prompt: 'from gateway.server-requests-not-fabricated' });
+    const withSampling = await ask(capable, name, () => asked);
     // The main session declares no sampling capability.
     const bare = ctx.session ?? (await ctx.open({ label: 'client without sampling' }));
-    const refused = await bare.call(name, { prompt: 'nobody may answer this' });
+    const without = await ask(bare, name, () => 0);
     const evidence = {
       tool: logical,
-      capableClient: { ...callEvidence(relayed), askedTimes: asked.length },
-      clientWithoutSampling: callEvidence(refused),
+      capableClient: { ...callEvidence(withSampling.call), clientAsked: withSampling.clientAsked },
+      clientWithoutSampling: callEvidence(without.call),
     };
 
     const problems: string[] = [];
     const want = `${MODEL}: ${REPLY}`;
-    const got = relayed.outcome === 'ok' ? textOf(relayed.result) : undefined;
-    if (asked.length === 0)
+    const madeUp = fabricated(withSampling);
+    if (madeUp) problems.push(`for the sampling client, ${madeUp}`);
+    else if (withSampling.clientAsked > 0 && textOf(withSampling.call.result) !== want)
       problems.push(
-        `the sampling client was never asked; the call answered ${got !== undefined ? `'${got}'` : describeCall(relayed)}` +
-          (got !== undefined && got !== want ? ' (someone else answered the sampling request)' : ''),
+        `the client was asked and answered '${want}', but the call answered ${describeCall(withSampling.call)}`,
       );
-    else if (got !== want)
-      problems.push(
-        `the client was asked, but the call answered ${got !== undefined ? `'${got}'` : describeCall(relayed)}`,
-      );
-    if (refused.outcome === 'ok')
-      problems.push(`for a client without sampling the backend got an answer: '${textOf(refused.result)}'`);
+    const madeUpBare = fabricated(without);
+    if (madeUpBare) problems.push(`for a client without sampling, ${madeUpBare}`);
     if (problems.length > 0) return fail(problems.join('; '), evidence);
     return pass(
-      `relayed to the sampling client (answer '${got}'); refused for the other: ${describeCall(refused)}`,
+      `sampling client: ${story(withSampling)}; client without sampling: ${story(without)}`,
       evidence,
     );
   },

@@ -9,6 +9,8 @@ import { HarnessError } from '../../../harness/errors.js';
 export const DEFECTS = {
   // handshake and capabilities
   'legacy-version-only': 'negotiates at most protocol 2025-06-18, even with a client offering 2025-11-25',
+  'version-echoed':
+    'answers initialize with whatever protocol revision the client offers, even one it does not speak',
   'capabilities-overclaimed': 'advertises the completions capability without serving completion/complete',
   // tool catalogue
   'tool-lost': "silently drops one downstream tool (the first server's last) from tools/list and routing",

@@ -14,6 +14,16 @@ export function registerHandlers(session: GatewaySession): void {
   const { server, defects, gw } = session;
   const page = gw.paginator.page.bind(gw.paginator);
 
+  // DEFECT version-echoed: initialize answers the revision the client offers, even one it cannot speak.
+  if (defects.has('version-echoed')) {
+    const sdk = server as unknown as { _oninitialize(r: unknown): Promise<Record<string, unknown>> };
+    const negotiate = sdk._oninitialize.bind(server);
+    server.setRequestHandler(
+      'initialize',
+      async (req) => ({ ...(await negotiate(req)), protocolVersion: req.params.protocolVersion }) as never,
+    );
+  }
+
   // Requests do not wait for the session's warm-up connects: each downstream connects on demand
   // (joining a connect already under way), so a server that hangs at connect costs one timeout, not two.
   server.setRequestHandler('tools/list', async (req) => {
