@@ -15,7 +15,7 @@ export const capabilitiesHonest = check({
     'MCP 2025-11-25 basic/lifecycle §Capability Negotiation; server/tools, server/resources, server/prompts §Capabilities',
   severity: 'must',
   expected:
-    'initialize advertises tools, and advertises resources / prompts exactly when the fleet serves some (and then their lists answer); every other advertised capability is served',
+    'initialize advertises tools, and advertises resources / prompts exactly when the fleet serves some (and then their lists answer); every other advertised capability (completions, logging, resources.subscribe) is served: its method exists',
   async run(ctx) {
     const session = ctx.session;
     if (!session) return skip('no single endpoint');
@@ -44,20 +44,41 @@ export const capabilitiesHonest = check({
       if (k.has && listed.kind === 'result' && count === 0)
         problems.push(`${k.method} is empty although the fleet serves ${k.cap}`);
     }
-    // Every advertised capability is served: completion/complete may refuse a reference, but must exist.
-    if (caps.completions !== undefined) {
+    // Every advertised capability is served: its method may refuse the probe's made-up reference, but
+    // must exist (gateway.capabilities-relayed judges what the answers say).
+    const served = [
+      {
+        cap: 'completions',
+        on: caps.completions !== undefined,
+        method: 'completion/complete',
+        params: {
+          ref: { type: 'ref/prompt', name: 'mcp-harness-probe' },
+          argument: { name: 'x', value: '' },
+        },
+      },
+      {
+        cap: 'logging',
+        on: caps.logging !== undefined,
+        method: 'logging/setLevel',
+        params: { level: 'debug' },
+      },
+      {
+        cap: 'resources.subscribe',
+        on: caps.resources?.subscribe === true,
+        method: 'resources/subscribe',
+        params: { uri: 'mcp-harness://probe/none' },
+      },
+    ] as const;
+    for (const p of served.filter((x) => x.on)) {
       const done = await answer(
-        client.request({
-          method: 'completion/complete',
-          params: {
-            ref: { type: 'ref/prompt', name: 'mcp-harness-probe' },
-            argument: { name: 'x', value: '' },
-          },
+        client.request({ method: p.method, params: p.params } as never, {
+          timeout: ctx.timeoutMs,
+          signal: ctx.signal,
         }),
       );
-      seen.push(`completion/complete: ${done.kind === 'result' ? 'answered' : `error ${done.code}`}`);
+      seen.push(`${p.method}: ${done.kind === 'result' ? 'answered' : `error ${done.code}`}`);
       if (done.kind === 'error' && done.code === -32601) {
-        problems.push('completions advertised but completion/complete is not served (-32601)');
+        problems.push(`${p.cap} advertised but ${p.method} is not served (-32601)`);
       }
     }
     const observed = [...problems, ...seen].join('; ');

@@ -3,6 +3,7 @@ import { annotationsPreserved } from './annotations-preserved.js';
 import { argsPassthrough } from './args-passthrough.js';
 import { badCursor } from './bad-cursor.js';
 import { capabilitiesHonest } from './capabilities-honest.js';
+import { capabilitiesRelayed } from './capabilities-relayed.js';
 import { collidingNames } from './colliding-names.js';
 import { contentPreserved } from './content-preserved.js';
 import { errorsNameOrigin } from './errors-name-origin.js';
@@ -26,6 +27,7 @@ export const catalogueChecks: readonly Check[] = [
   // session and catalogue
   handshake,
   capabilitiesHonest,
+  capabilitiesRelayed,
   ping,
   toolsReadyAtHandshake,
   toolsExposedOnce,

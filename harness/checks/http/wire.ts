@@ -248,12 +248,26 @@ export function parseLoosely(reply: Pick<WireReply, 'contentType' | 'body'>): JS
  * line dispatches; comments and other fields are skipped).
  */
 export function sseData(stream: string): string[] {
-  const events: string[] = [];
+  return sseEvents(stream).flatMap((e) => (e.data === undefined ? [] : [e.data]));
+}
+
+/** One SSE event: its `id` field (if any) and its data (undefined when it had no `data:` field). */
+export interface SseEvent {
+  id?: string;
+  data?: string;
+}
+
+/** The events of an SSE stream with their ids (events with neither data nor id are skipped). */
+export function sseEvents(stream: string): SseEvent[] {
+  const events: SseEvent[] = [];
   let data: string[] | undefined;
+  let id: string | undefined;
   for (const line of stream.split(/\r\n|\r|\n/)) {
     if (line === '') {
-      if (data) events.push(data.join('\n'));
+      if (data || id !== undefined)
+        events.push({ ...(id === undefined ? {} : { id }), ...(data ? { data: data.join('\n') } : {}) });
       data = undefined;
+      id = undefined;
       continue;
     }
     if (line.startsWith(':')) continue;
@@ -261,6 +275,7 @@ export function sseData(stream: string): string[] {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'id' && !value.includes('\0')) id = value;
     if (field !== 'data') continue;
     data ??= [];
     data.push(value);

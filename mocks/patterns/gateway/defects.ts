@@ -12,9 +12,14 @@ export const DEFECTS = {
   'version-echoed':
     'answers initialize with whatever protocol revision the client offers, even one it does not speak',
   'capabilities-overclaimed': 'advertises the completions capability without serving completion/complete',
+  'completion-dropped':
+    'neither advertises completions nor relays completion/complete, though every downstream serves it',
+  'subscribe-dropped':
+    'answers resources/subscribe itself without relaying it, so no resources/updated ever arrives',
   // tool catalogue
   'tool-lost': "silently drops one downstream tool (the first server's last) from tools/list and routing",
-  'tool-unlisted': "leaves one downstream tool (the first server's last) out of tools/list but still routes calls to it",
+  'tool-unlisted':
+    "leaves one downstream tool (the first server's last) out of tools/list but still routes calls to it",
   'duplicate-names': 'no namespacing: colliding tool names are listed twice',
   shadowing: "no namespacing: a later server's tool replaces an earlier server's tool of the same name",
   'invalid-names': "joins server and tool with '/', producing names outside [A-Za-z0-9_.-]",
@@ -60,6 +65,10 @@ export const DEFECTS = {
   // security
   'auth-forwarded': 'forwards the upstream Authorization and Cookie headers to HTTP downstreams',
   'no-origin-check': 'accepts any Origin header on HTTP',
+  'no-host-check': 'accepts any Host header on HTTP (DNS rebinding) while listening on loopback',
+  // HTTP transport
+  'no-resume': 'sends SSE event ids but answers a GET with Last-Event-ID with an error instead of resuming',
+  'error-id-null': 'HTTP-level error bodies carry id null instead of the id of the request they answer',
   'oversize-crash': 'a request larger than 1 MiB kills the gateway',
 } as const satisfies Record<string, string>;
 

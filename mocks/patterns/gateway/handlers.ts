@@ -1,6 +1,7 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
 import { callTool } from './call.js';
 import { routeResource } from './catalog.js';
+import { registerCompletion } from './complete.js';
 import { GATEWAY_ERROR } from './errors.js';
 import type { GatewaySession } from './session.js';
 import type { ServerGroup } from './settings.js';
@@ -73,6 +74,7 @@ export function registerHandlers(session: GatewaySession): void {
 
   for (const method of ['resources/subscribe', 'resources/unsubscribe'] as const) {
     server.setRequestHandler(method, async (req) => {
+      if (defects.has('subscribe-dropped')) return {};
       const group = await owner(req.params.uri);
       return session.onGroup(group, deadline(), { server: group.name, target: req.params.uri }, (_d, c, ms) =>
         c.request({ method, params: req.params }, { timeout: ms }),
@@ -98,6 +100,8 @@ export function registerHandlers(session: GatewaySession): void {
       (_d, c, ms) => c.getPrompt(params, { timeout: ms, signal: ctx.mcpReq.signal }),
     );
   });
+
+  registerCompletion(session);
 
   if (defects.has('no-ping')) {
     server.setRequestHandler('ping', async () => {

@@ -4,6 +4,15 @@ import type { Socket } from 'node:net';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { GatewayContext } from './context.js';
+import { SessionEventStore } from './event-store.js';
+import {
+  hostAllowed,
+  originAllowed,
+  requestIdOf,
+  rpcError,
+  sendJson,
+  unsupportedVersion,
+} from './http-guard.js';
 import { GatewaySession } from './session.js';
 
 interface Entry {
@@ -11,15 +20,16 @@ interface Entry {
   transport: NodeStreamableHTTPServerTransport;
 }
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Above this a request kills the gateway when the oversize-crash defect is on. */
 const CRASH_BYTES = 1024 * 1024;
 
 /**
  * Streamable HTTP upstream: stateful sessions (one GatewaySession per
- * Mcp-Session-Id), Origin validation (a foreign Origin is 403, no Origin is
- * fine), a body limit (413), 404 for an unknown session, and DELETE or
- * shutdown releasing everything the session opened downstream.
+ * Mcp-Session-Id), Origin and Host validation (a foreign one is 403; no
+ * Origin is fine), a body limit (413), 404 for an unknown session, 400 for an
+ * unsupported MCP-Protocol-Version (error bodies keep the request's id),
+ * resumable SSE streams, and DELETE or shutdown releasing everything the
+ * session opened downstream.
  */
 export async function serveHttp(
   gw: GatewayContext,
@@ -33,33 +43,44 @@ export async function serveHttp(
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     if (path !== settings.path) return sendJson(res, 404, { error: `no MCP endpoint at ${path}` });
+    // DEFECT error-id-null: every HTTP-level error says id null, even when the request's id was read.
+    const idNull = gw.defects.has('error-id-null');
+    const refuse = (status: number, code: number, message: string, id?: string | number) =>
+      rpcError(res, status, code, message, idNull ? null : id);
     if (!gw.defects.has('no-origin-check') && !originAllowed(req.headers.origin, settings.allowedOrigins)) {
-      return rpcError(res, 403, -32000, 'Forbidden: Origin not allowed');
+      return refuse(403, -32000, 'Forbidden: Origin not allowed');
+    }
+    if (!gw.defects.has('no-host-check') && !hostAllowed(req.headers.host, host, settings.allowedHosts)) {
+      return refuse(403, -32000, `Forbidden: Host not allowed: ${req.headers.host ?? '(none)'}`);
     }
     let body: JSONRPCMessage | undefined;
     if (req.method === 'POST') {
       const raw = await readBody(req, settings.maxBodyBytes, gw);
-      if (raw === undefined) return rpcError(res, 413, -32600, 'Request body too large');
+      if (raw === undefined) return refuse(413, -32600, 'Request body too large');
       try {
         body = JSON.parse(raw) as JSONRPCMessage;
       } catch {
-        return rpcError(res, 400, -32700, 'Parse error');
+        return refuse(400, -32700, 'Parse error');
       }
     }
+    const id = requestIdOf(body);
     const sid = req.headers['mcp-session-id'];
     let entry: Entry | undefined;
     if (typeof sid === 'string') {
       entry = entries.get(sid);
       if (!entry) {
-        if (gw.defects.has('session-not-validated')) return rpcError(res, 400, -32000, 'Bad Request');
-        return rpcError(res, 404, -32001, 'Session not found');
+        if (gw.defects.has('session-not-validated')) return refuse(400, -32000, 'Bad Request', id);
+        return refuse(404, -32001, 'Session not found', id);
       }
+      const version = unsupportedVersion(req);
+      if (version !== undefined)
+        return refuse(400, -32000, `Bad Request: Unsupported protocol version: ${version}`, id);
     } else if (req.method === 'POST' && body && isInitializeRequest(body)) {
       entry = await open(req);
     } else {
       return req.method === 'POST'
-        ? rpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required')
-        : rpcError(res, 405, -32000, 'Method not allowed');
+        ? refuse(400, -32000, 'Bad Request: Mcp-Session-Id header is required', id)
+        : refuse(405, -32000, 'Method not allowed');
     }
     await entry.transport.handleRequest(req, res, body);
   };
@@ -73,6 +94,8 @@ export async function serveHttp(
     const session = new GatewaySession(gw, auth);
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // SSE events carry ids and can be resumed (DEFECT no-resume: ids, but no replay).
+      eventStore: new SessionEventStore(gw.defects.has('no-resume')),
       onsessioninitialized: (id) => {
         entries.set(id, entry);
       },
@@ -122,17 +145,6 @@ export async function serveHttp(
   };
 }
 
-/** No Origin (non-browser clients) is fine; otherwise localhost origins and the configured ones. */
-export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
-  if (origin === undefined) return true;
-  if (allowed.includes('*') || allowed.includes(origin)) return true;
-  try {
-    return LOCAL_HOSTS.has(new URL(origin).hostname);
-  } catch {
-    return false;
-  }
-}
-
 /** The body as text, or undefined when it exceeds `limit` (the connection is then closed). */
 function readBody(req: IncomingMessage, limit: number, gw: GatewayContext): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -155,13 +167,4 @@ function readBody(req: IncomingMessage, limit: number, gw: GatewayContext): Prom
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
-  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

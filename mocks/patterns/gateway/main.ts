@@ -23,6 +23,7 @@ interface Flags {
   timeoutMs?: string;
   pageSize?: string;
   allowedOrigin: string[];
+  allowedHost: string[];
   listDefects?: boolean;
   quiet?: boolean;
 }
@@ -47,6 +48,12 @@ async function main(argv: string[]): Promise<number> {
     .option('--timeout-ms <n>', 'per-call timeout (default 10000)')
     .option('--page-size <n>', 'page size of the lists the gateway serves (default 50)')
     .option('--allowed-origin <origin>', 'accept this Origin on HTTP (repeatable; * = any)', collect, [])
+    .option(
+      '--allowed-host <name>',
+      'accept this Host header name on HTTP (repeatable; * = any)',
+      collect,
+      [],
+    )
     .option('--list-defects', 'print the defect registry as a Markdown table and exit')
     .option('--quiet', 'no diagnostics on stderr (the readiness line is still printed)')
     .exitOverride()
@@ -73,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
     timeoutMs: num(flags.timeoutMs) as number | undefined,
     pageSize: num(flags.pageSize) as number | undefined,
     ...(flags.allowedOrigin.length > 0 ? { allowedOrigins: flags.allowedOrigin } : {}),
+    ...(flags.allowedHost.length > 0 ? { allowedHosts: flags.allowedHost } : {}),
   };
   let gateway: RunningGateway | undefined;
   let stopping = false;

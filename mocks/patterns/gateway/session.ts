@@ -56,8 +56,9 @@ export class GatewaySession implements DownstreamOwner {
     this.server = new Server(GATEWAY_INFO, {
       capabilities: {
         tools: { listChanged: true },
-        // DEFECT capabilities-overclaimed: a capability it does not serve.
-        ...(gw.defects.has('capabilities-overclaimed') ? { completions: {} } : {}),
+        // completion/complete is relayed (DEFECT capabilities-overclaimed: advertised, not served;
+        // DEFECT completion-dropped: neither).
+        ...(gw.defects.has('completion-dropped') ? {} : { completions: {} }),
         resources: { listChanged: true, subscribe: true },
         prompts: { listChanged: true },
         logging: {},

@@ -58,6 +58,12 @@ export const GatewaySettingsSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('Origins accepted on HTTP besides localhost ones; "*" accepts any'),
+    allowedHosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Host header names accepted on HTTP besides localhost ones (enforced on a non-loopback bind only when given); "*" accepts any',
+      ),
     maxBodyBytes: z
       .number()
       .int()
