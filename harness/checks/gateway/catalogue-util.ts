@@ -174,31 +174,6 @@ export function answerText(a: Answer): string {
   return JSON.stringify(a.result);
 }
 
-const LEAKS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['a stack frame', /(?:^|\n|\\n)\s*at\s+(?:[^\s()]+\s+)?\(?(?:file:|node:|\/|[A-Za-z]:\\)/],
-  [
-    'a source file path',
-    /(?:file:\/\/)?(?:[A-Za-z]:)?(?:[/\\][\w.@+-]+){2,}\.(?:[cm]?[jt]sx?|py|go|java|rb|rs)\b/,
-  ],
-  ['node internals', /node:internal[/\\]/],
-  ['an exception dump', /\b(?:TypeError|ReferenceError|SyntaxError|RangeError):\s.*(?:\n|\\n)\s*at\s/],
-];
-
-export interface Leak {
-  what: string;
-  excerpt: string;
-}
-
-/** What internals a text gives away (stack frames, file paths), each with the matching excerpt. */
-export function leaksIn(text: string): Leak[] {
-  const found: Leak[] = [];
-  for (const [what, re] of LEAKS) {
-    const m = re.exec(text);
-    if (m) found.push({ what, excerpt: clip(m[0].trim(), 80) });
-  }
-  return found;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 

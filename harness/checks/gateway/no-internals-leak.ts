@@ -1,3 +1,4 @@
+import { leaksIn } from '../internals.js';
 import { check, fail, pass, skip } from '../types.js';
 import {
   type Answer,
@@ -5,7 +6,6 @@ import {
   callRaw,
   describeAnswer,
   exposedTool,
-  leaksIn,
   networkServers,
 } from './catalogue-util.js';
 

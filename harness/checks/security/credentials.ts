@@ -1,7 +1,9 @@
 import { nowUs } from '../../measure/clock.js';
 import { describeOutcome } from '../../runner/outcome.js';
 import type { CallRecord } from '../../schema/call-log.js';
+import { describeError } from '../../target/connect.js';
 import { resolveEnvRefs } from '../../target/placeholders.js';
+import { resolveTools, warmUpFailed } from '../needs.js';
 import { check, fail, pass, skip } from '../types.js';
 
 export const BEARER_SECRET = 'mcp-harness-secret';
@@ -26,8 +28,9 @@ export const credentialsNotForwarded = check({
     if (ctx.fleet.mocks.get('alpha')?.transport !== 'http') {
       return skip('alpha is not an HTTP server here: there are no downstream headers to look at');
     }
-    const tool = ctx.exposed('alpha.echo');
-    if (!tool) return skip('the SUT does not expose alpha.echo');
+    const resolved = await resolveTools(ctx, ['alpha.echo']);
+    if (!resolved.names) return resolved.verdict;
+    const tool = resolved.names[0] as string;
     // A target that needs its own Authorization keeps it: then that token is the one that must stay put.
     const own = resolveEnvRefs(ep.headers, 'endpoint.headers');
     const ownAuth = Object.entries(own).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
@@ -36,15 +39,19 @@ export const credentialsNotForwarded = check({
     const secrets = [ownAuth?.replace(/^\S+\s+/, '') ?? BEARER_SECRET, COOKIE_SECRET];
 
     const since = nowUs();
-    const s = await ctx.open({ headers, label: 'credentials check' });
+    // A session or call the SUT refuses (e.g. 401 to a token it does not know) shows nothing about forwarding.
+    const s = await ctx.open({ headers, label: 'credentials check' }).catch((e: unknown) => describeError(e));
+    if (typeof s === 'string') return warmUpFailed('a session opened with credentials', s);
     const r = await s.call(tool, { message: 'credentials check' });
-    if (r.outcome !== 'ok') return fail(`alpha.echo in a session with credentials: ${describeOutcome(r)}`);
+    if (r.outcome !== 'ok')
+      return warmUpFailed('alpha.echo in a session with credentials', describeOutcome(r));
 
     const records: CallRecord[] = [];
     for (const m of ctx.fleet.mocks.values())
       if (m.transport !== 'stdio') records.push(...(await m.calls({ since })));
-    if (!records.some((c) => c.mock === 'alpha' && c.tool === 'echo'))
-      return fail('the call was answered but never reached alpha (its call log has no echo call)');
+    const echo = records.find((c) => c.mock === 'alpha' && c.tool === 'echo');
+    if (!echo) return fail('the call was answered but never reached alpha (its call log has no echo call)');
+    if (!echo.headers) return skip("alpha's call log keeps no request headers: nothing to look at");
     const leaks = new Map<string, { headers: Set<string>; methods: Set<string> }>();
     for (const c of records) {
       for (const [k, v] of Object.entries(c.headers ?? {})) {

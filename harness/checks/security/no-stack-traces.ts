@@ -1,107 +1,116 @@
 import { ProtocolError } from '@modelcontextprotocol/client';
+import { clip } from '../../runner/outcome.js';
 import { describeError } from '../../target/connect.js';
 import type { CheckContext } from '../context.js';
-import { check, fail, pass, skip } from '../types.js';
+import { describeLeak, firstLeak } from '../internals.js';
+import { resolveTools } from '../needs.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 
-/** `at fn (file:line:col)`, `at file:line:col`, `at node:internal/…:line:col`. */
-const STACK_FRAME =
-  /\bat\s+(?:async\s+)?(?:[^\s()]+\s+)?\(?(?:file:\/\/|node:)?[^\s()]*(?:[\\/]|\.[cm]?[jt]sx?:|node:)[^\s()]*:\d+(?::\d+)?\)?/;
-/** An absolute POSIX path of two or more segments (or a file:// URL), or a Windows drive path. */
-const ABSOLUTE_PATH =
-  /(?:^|[\s("'=,[{])(?:file:\/\/)?\/(?:[\w.@+-]+\/)+[\w.@+-]+|\b[A-Za-z]:\\(?:[^\\\s]+\\)+[^\\\s]+/;
-
-/** What gives away the SUT's internals in a text, or undefined. */
-export function internalsIn(text: string): string | undefined {
-  return text.match(STACK_FRAME)?.[0] ?? text.match(ABSOLUTE_PATH)?.[0]?.trim();
-}
-
-interface ErrorPath {
+interface Probe {
   label: string;
+  /** The logical tool the probe calls, when it calls one of the fleet's. */
+  tool?: string;
   /** Set up a fault (undone after the check by the runner). */
   arrange?: (ctx: CheckContext) => Promise<unknown>;
-  request: (ctx: CheckContext) => { method: string; params: Record<string, unknown> } | undefined;
+  request: (name: string) => { method: string; params: Record<string, unknown> };
 }
 
 const call =
-  (logical: string, args: Record<string, unknown> = {}) =>
-  (ctx: CheckContext) => {
-    const name = ctx.exposed(logical);
-    return name ? { method: 'tools/call', params: { name, arguments: args } } : undefined;
-  };
+  (args: Record<string, unknown> = {}) =>
+  (name: string) => ({ method: 'tools/call', params: { name, arguments: args } });
 
 /** Failing downstreams and bad requests: each error an upstream client can provoke. */
-const PATHS: ErrorPath[] = [
-  { label: 'isError result (alpha.fail)', request: call('alpha.fail') },
-  { label: 'downstream JSON-RPC error (alpha.rpc_error)', request: call('alpha.rpc_error') },
+const PROBES: Probe[] = [
+  { label: 'isError result (alpha.fail)', tool: 'alpha.fail', request: call() },
+  { label: 'downstream JSON-RPC error (alpha.rpc_error)', tool: 'alpha.rpc_error', request: call() },
   {
     label: 'downstream HTTP 500 (alpha.slow)',
+    tool: 'alpha.slow',
     arrange: (ctx) => ctx.mock('alpha').addFault({ type: 'http-status', tools: ['slow'], status: 500 }),
-    request: call('alpha.slow'),
+    request: call(),
   },
   {
     label: 'downstream handler exception (alpha.log)',
+    tool: 'alpha.log',
     arrange: (ctx) =>
       ctx.mock('alpha').addFault({ type: 'throw', tools: ['log'], message: 'alpha/log exploded' }),
-    request: call('alpha.log'),
+    request: call(),
   },
   {
     label: 'unknown tool',
-    request: () => ({ method: 'tools/call', params: { name: 'no_such_tool__mcp_harness', arguments: {} } }),
+    request: () => call()('no_such_tool__mcp_harness'),
   },
   {
     label: 'malformed params (arguments not an object)',
-    request: (ctx) => {
-      const name = ctx.exposed('alpha.echo');
-      return name ? { method: 'tools/call', params: { name, arguments: 'not-an-object' } } : undefined;
-    },
+    tool: 'alpha.echo',
+    request: (name) => ({ method: 'tools/call', params: { name, arguments: 'not-an-object' } }),
   },
 ];
 
 /**
- * Error messages and isError texts the SUT sends carry no stack frames or
- * absolute file paths: those tell an attacker the code layout, versions and
- * where things live, and belong in the SUT's own logs.
+ * Error messages and isError texts the SUT sends carry no internals: stack
+ * frames, absolute paths, runtime error texts (a JavaScript TypeError, a
+ * Python traceback, a Go panic). Those tell an attacker the code layout,
+ * runtime and versions, and belong in the SUT's own logs. Every probe is
+ * tried: one the SUT keeps from running (its tool not exposed) blocks the
+ * check, unless another probe already shows a leak.
  */
 export const noStackTraces = check({
   id: 'security.no-stack-traces',
-  title: 'errors carry no stack traces or absolute file paths',
+  title: 'errors carry no stack traces, absolute paths or runtime error texts',
   suite: 'security',
   specRef:
     'MCP 2025-11-25 server/tools §Security Considerations (sanitize tool outputs); CWE-209 (information exposure through an error message)',
   severity: 'should',
   expected:
-    'isError texts, JSON-RPC errors from failing downstreams, and the errors for an unknown tool and malformed params contain no stack frame (`at fn (file:line)`) and no absolute path',
+    'isError texts, JSON-RPC errors from failing downstreams, and the errors for an unknown tool and malformed params contain no stack frame, absolute path or runtime error text (JavaScript TypeError/ReferenceError, Python traceback, Go panic, Java/.NET exception)',
   async run(ctx) {
     const client = ctx.session?.connection.client;
     if (!client) return skip('no single endpoint');
-    const seen: string[] = [];
+    const tried: string[] = [];
+    const untried: string[] = [];
     const answers: Record<string, string> = {};
-    for (const path of PATHS) {
-      const req = path.request(ctx);
-      if (!req) {
-        seen.push(`${path.label}: not exposed, not tried`);
-        continue;
+    for (const probe of PROBES) {
+      let name = '';
+      if (probe.tool) {
+        const r = await resolveTools(ctx, [probe.tool]);
+        if (!r.names) {
+          if (r.verdict.status === 'skip') return skip(r.verdict.reason);
+          untried.push(`${probe.label} (${r.missing})`);
+          continue;
+        }
+        name = r.names[0] as string;
       }
-      await path.arrange?.(ctx);
-      const text = await client.request(req as never, { timeout: ctx.timeoutMs }).then(
-        (result) => JSON.stringify(result),
-        (e: unknown) => errorText(e),
+      await probe.arrange?.(ctx);
+      const answer = await client.request(probe.request(name) as never, { timeout: ctx.timeoutMs }).then(
+        (result) => ({ error: false, text: JSON.stringify(result) }),
+        (e: unknown) => ({ error: true, text: errorText(e) }),
       );
-      const leak = internalsIn(text);
+      const leak = firstLeak(answer.text);
       if (leak)
-        return fail(`${path.label}: the answer shows ${JSON.stringify(leak)}`, {
-          answer: text.slice(0, 2000),
+        return fail(`${probe.label}: the answer shows ${describeLeak(leak)}`, {
+          answer: answer.text.slice(0, 2000),
+          ...(untried.length > 0 ? { untried } : {}),
         });
-      seen.push(path.label);
-      answers[path.label] = text.length > 300 ? `${text.slice(0, 299)}…` : text;
+      const isError = answer.error || /"isError":true/.test(answer.text);
+      tried.push(isError ? probe.label : `${probe.label} (answered without an error)`);
+      answers[probe.label] = clip(answer.text, 300);
     }
-    return pass(`no stack frame or absolute path in: ${seen.join('; ')}`, { answers });
+    if (untried.length > 0)
+      return blocked(
+        `not every error path could be tried: ${untried.join('; ')} (no internals in the ${tried.length} tried: ${tried.join('; ')})`,
+        'gateway.tools-exposed-once',
+      );
+    return pass(`no internals in the answers to all ${tried.length} probes: ${tried.join('; ')}`, {
+      answers,
+    });
   },
 });
 
 /** Everything an error shows the client: message and data (every string in it). */
 function errorText(e: unknown): string {
-  if (e instanceof ProtocolError) return [`${e.code} ${e.message}`, ...strings(e.data)].join('\n');
+  // The message on a line of its own: a runtime's text is judged where it starts.
+  if (e instanceof ProtocolError) return [`${e.code}`, e.message, ...strings(e.data)].join('\n');
   return describeError(e);
 }
 

@@ -1,5 +1,6 @@
 import { describeOutcome } from '../../runner/outcome.js';
 import { describeError } from '../../target/connect.js';
+import { resolveTools } from '../needs.js';
 import { check, skip, verdict } from '../types.js';
 
 export const OVERSIZED_BYTES = 4 * 1024 * 1024;
@@ -16,8 +17,9 @@ export const oversizedRequest = check({
     'a tools/call of ~4 MiB is rejected (413, 400, a JSON-RPC error) or handled, and afterwards the SUT still answers a ping',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
-    const tool = ctx.exposed('alpha.echo');
-    if (!tool) return skip('the SUT does not expose alpha.echo');
+    const resolved = await resolveTools(ctx, ['alpha.echo']);
+    if (!resolved.names) return resolved.verdict;
+    const tool = resolved.names[0] as string;
     // On the main session: the same session must go on working after the SUT refused or served it.
     const r = await ctx.session.call(
       tool,

@@ -35,6 +35,8 @@ export const DEFECTS = {
   'jsonrpc-error-flattened': 'replaces the code of downstream JSON-RPC errors by -32603',
   'unknown-tool-iserror': 'answers an unknown tool with an isError result instead of -32602',
   'leak-internals': 'error messages carry the exception stack trace (file paths)',
+  'leak-js-error':
+    'error messages carry the JavaScript engine error its formatter hits (Cannot read properties of undefined), no stack or path',
   'anonymous-errors': 'error messages do not name the failing server and tool',
   // resilience
   'no-timeout': 'waits forever for a hung downstream (no per-call timeout)',

@@ -100,7 +100,17 @@ export function upstreamError(f: Failure, site: FailureSite, defects: Defects): 
   const where = site.target ? `${site.server}/${site.target}` : site.server;
   let message = defects.has('anonymous-errors') ? anonymous(f) : `${where}: ${f.reason}`;
   if (defects.has('leak-internals')) message += `\n${stackOf(f.cause)}`;
+  if (defects.has('leak-js-error')) message = `${where}: ${careless(f)}`;
   return new ProtocolError(code, message, f.data);
+}
+
+/** DEFECT leak-js-error: a formatter that reads `data.details.message` and sends the engine's TypeError text. */
+function careless(f: Failure): string {
+  try {
+    return String((f.data as { details: { message: string } }).details.message);
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 function anonymous(f: Failure): string {

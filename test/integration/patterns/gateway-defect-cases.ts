@@ -179,6 +179,15 @@ export const CATALOGUE_CASES: DefectCase[] = [
     defective: true,
   },
   {
+    defect: 'leak-js-error',
+    shows: 'the error message carries a JavaScript engine error text',
+    before: protocolFault,
+    after: removeProtocolFault,
+    probe: async (ctx) => /Cannot read properties of undefined/.test(await errorMessage(ctx)),
+    correct: false,
+    defective: true,
+  },
+  {
     defect: 'anonymous-errors',
     shows: 'the error message no longer names server and tool',
     before: protocolFault,
