@@ -4,6 +4,8 @@ import { runChecks } from '../../harness/checks/run-checks.js';
 import { TargetSpecSchema } from '../../harness/schema/target.js';
 import { BREAKS, type Break, startBrokenHttp } from '../fixtures/broken-http/server.js';
 import { checkResults, referenceGateway } from '../helpers/checks.js';
+import { limiter } from '../helpers/limiter.js';
+import { CORRECT_GATEWAY_NOT_PASSING, notPassingInGatewaySuites } from './whole-suites.js';
 
 /**
  * The http suite passes against a conforming SUT, and each check fails against
@@ -13,6 +15,9 @@ import { checkResults, referenceGateway } from '../helpers/checks.js';
  */
 
 const IDS = httpChecks.map((c) => c.id);
+
+/** Reference gateways (each with its fleet) at once. */
+const limit = limiter(2);
 
 const direct = (url: string) =>
   TargetSpecSchema.parse({ name: 'broken-http', pattern: 'direct', endpoint: { transport: 'http', url } });
@@ -30,11 +35,24 @@ const statuses = (results: ReadonlyArray<{ id: string; status: string }>) =>
   Object.fromEntries(results.map((r) => [r.id, r.status]));
 const allPass = Object.fromEntries(IDS.map((id) => [id, 'pass']));
 
-/** [check, reference-gateway defect, what the observation shows]. */
-const GATEWAY_ROWS: Array<[string, string, RegExp]> = [
-  ['http.unknown-session-404', 'session-not-validated', /HTTP 400/],
-  ['http.foreign-origin-403', 'no-origin-check', /initialize with Origin http:\/\/evil\.example → HTTP 200/],
+/** [check, reference-gateway defect, what the observation shows, status (a SHOULD warns)]. */
+const GATEWAY_ROWS: Array<[string, string, RegExp, 'fail' | 'warn']> = [
+  ['http.unknown-session-404', 'session-not-validated', /HTTP 400/, 'fail'],
+  [
+    'http.foreign-origin-403',
+    'no-origin-check',
+    /initialize with Origin http:\/\/evil\.example → HTTP 200/,
+    'fail',
+  ],
+  ['http.foreign-host-403', 'no-host-check', /initialize with Host evil\.example:\d+ → HTTP 200/, 'fail'],
+  ['http.error-keeps-id', 'error-id-null', /unknown Mcp-Session-Id → HTTP 404: id null/, 'warn'],
+  ['http.sse-resume', 'no-resume', /GET with Last-Event-ID .* → HTTP 500/, 'warn'],
 ];
+
+/** The new HTTP defects across the gateway, http and security suites: only their own check does not pass. */
+const WHOLE_SUITE_ROWS = GATEWAY_ROWS.filter(([id]) =>
+  ['http.foreign-host-403', 'http.error-keeps-id', 'http.sse-resume'].includes(id),
+);
 
 /** [check, fixture break, what the observation shows]. */
 const FIXTURE_ROWS: Array<[string, Break, RegExp]> = [
@@ -56,22 +74,47 @@ describe('http suite', () => {
     expect(statuses(run.results)).toEqual(allPass);
   });
 
-  it.each([
-    ['SSE', false],
-    ['JSON', true],
-  ])('passes every check against a conforming server answering with %s', async (_kind, json) => {
-    const run = await onFixture(undefined, json, (url) =>
+  it('passes every check against a conforming server answering with SSE', async () => {
+    const run = await onFixture(undefined, false, (url) =>
       runChecks({ target: direct(url), suites: ['http'] }),
     );
     expect(statuses(run.results)).toEqual(allPass);
   });
 
+  it('passes every check against a conforming server answering with JSON (no SSE: nothing to resume)', async () => {
+    const run = await onFixture(undefined, true, (url) =>
+      runChecks({ target: direct(url), suites: ['http'] }),
+    );
+    expect(statuses(run.results)).toEqual({ ...allPass, 'http.sse-resume': 'skip' });
+    expect(run.results.find((r) => r.id === 'http.sse-resume')?.reason).toMatch(/application\/json, not SSE/);
+  });
+
   it.concurrent.each(GATEWAY_ROWS)(
-    '%s fails against the reference gateway with %s',
-    async (id, defect, shows) => {
-      const r = (await checkResults(referenceGateway([defect]), [id])).get(id);
-      expect(r?.status, r?.observed).toBe('fail');
+    '%s does not pass against the reference gateway with %s',
+    async (id, defect, shows, status) => {
+      const r = (await limit(() => checkResults(referenceGateway([defect]), [id]))).get(id);
+      expect(r?.status, r?.observed).toBe(status);
       expect(r?.observed).toMatch(shows);
+    },
+  );
+
+  it('sse-resume skips a server whose SSE events carry no ids (resumability is optional)', async () => {
+    const srv = await startBrokenHttp({ resumable: false });
+    try {
+      const run = await runChecks({ target: direct(srv.url), only: ['http.sse-resume'] });
+      expect(run.results[0]?.status).toBe('skip');
+      expect(run.results[0]?.reason).toMatch(/no event ids/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it.each(WHOLE_SUITE_ROWS)(
+    'with %s broken by %s, only that check does not pass in the gateway, http and security suites',
+    { timeout: 120_000 },
+    async (id, defect, _shows, status) => {
+      const { notPassing, why } = await notPassingInGatewaySuites([defect]);
+      expect(notPassing, why).toEqual({ ...CORRECT_GATEWAY_NOT_PASSING, [id]: status });
     },
   );
 
