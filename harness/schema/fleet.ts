@@ -167,6 +167,13 @@ export const ServerSpecSchema = z
     version: z.string().default('1.0.0'),
     instructions: z.string().optional(),
     pageSize: z.number().int().min(1).optional().describe('page size of tools/resources/prompts lists'),
+    lenient: z
+      .boolean()
+      .default(false)
+      .describe(
+        'forgive what real servers refuse: HTTP sessions survive a restart, SSE and stdio serve requests ' +
+          'before initialize, ask tools ask clients that did not declare the capability',
+      ),
     tools: z.array(ToolSpecSchema).default([]),
     resources: z.array(ResourceSpecSchema).default([]),
     resourceTemplates: z.array(ResourceTemplateSpecSchema).default([]),

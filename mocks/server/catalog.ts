@@ -6,6 +6,8 @@ import {
   type ServerContext,
   UriTemplate,
 } from '@modelcontextprotocol/server';
+import { nowUs } from '../../harness/measure/clock.js';
+import type { CallRecord } from '../../harness/schema/call-log.js';
 import type { ToolSpec } from '../../harness/schema/fleet.js';
 import { withOriginTag } from '../../harness/schema/origin.js';
 import type { ToolResultLike } from '../faults/types.js';
@@ -95,7 +97,7 @@ function registerTools(server: Server, conn: Connection) {
         return { content: [{ type: 'text', text: `invalid arguments for ${name}: ${text}` }], isError: true };
       }
       await emitProgressAndLogs(tool, req.params._meta?.progressToken, ctx);
-      if (tool.ask) return askClient(args, ctx);
+      if (tool.ask) return askClient(args, ctx, conn, record);
       return produceResult(tool, args, mock.spec.name, ctx.mcpReq.signal);
     })) as CallToolResult;
   });
@@ -124,9 +126,22 @@ async function emitProgressAndLogs(
  * A tool with `ask: sampling` sends sampling/createMessage to its client (the
  * prompt is `args.prompt`, default "say hi") and answers with the reply, the
  * way real servers borrow the host's model; a refusal becomes an isError result.
+ * Only a client that declared sampling in initialize is asked (a lenient mock
+ * asks anyway); the request is noted in the call's record as sent.
  */
-async function askClient(args: Record<string, unknown>, ctx: ServerContext): Promise<ToolResultLike> {
+async function askClient(
+  args: Record<string, unknown>,
+  ctx: ServerContext,
+  conn: Connection,
+  record: CallRecord | undefined,
+): Promise<ToolResultLike> {
+  if (!conn.server?.getClientCapabilities()?.sampling && !conn.mock.spec.lenient) {
+    const text =
+      'failed: the client did not declare the sampling capability in initialize, so it was not asked';
+    return { content: [{ type: 'text', text }], isError: true };
+  }
   const prompt = typeof args.prompt === 'string' ? args.prompt : 'say hi';
+  record?.sent.push({ method: 'sampling/createMessage', atUs: nowUs() });
   try {
     const r = await ctx.mcpReq.requestSampling({
       messages: [{ role: 'user', content: { type: 'text', text: prompt } }],

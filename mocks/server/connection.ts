@@ -1,5 +1,7 @@
 import type {
   JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
   MessageExtraInfo,
   Server,
   Transport,
@@ -23,6 +25,9 @@ export type WireHook = (message: JSONRPCMessage, wire: WireEffect, admission: Ad
 
 let connectionCounter = 0;
 
+/** What the SDK's HTTP transport answers a request on a session that never initialized. */
+const NOT_INITIALIZED = { code: -32000, message: 'Bad Request: Server not initialized' } as const;
+
 /**
  * One client connection (an MCP session, a stdio pipe, or one stateless HTTP
  * exchange). It records every message in the mock's call log, decides faults
@@ -31,6 +36,10 @@ let connectionCounter = 0;
 export class Connection {
   id: string;
   private readonly admissions = new Map<string, Admission>();
+  /** The client has sent `initialize` on this connection. */
+  private initialized = false;
+  /** Refuse requests before `initialize` on messages arriving through `observe` (stdio). */
+  gateBeforeInitialize = false;
   server?: Server;
 
   constructor(
@@ -50,15 +59,64 @@ export class Connection {
   /** Record an incoming message and, for a request, decide which faults fire. Idempotent per request id. */
   admit(message: JSONRPCMessage, headers?: Record<string, string>): Admission | undefined {
     if (!('method' in message)) return undefined;
-    const params = (message.params ?? {}) as Record<string, unknown>;
-    const meta = params._meta as Record<string, unknown> | undefined;
     const isRequest = 'id' in message && message.id !== undefined;
     if (isRequest) {
       const existing = this.admissions.get(String(message.id));
       if (existing) return existing;
     }
+    const record = this.recordOf(message, headers);
+    const params = (message.params ?? {}) as Record<string, unknown>;
+    this.mock.log.add(record);
+    if (!isRequest) {
+      if (message.method === 'notifications/cancelled') this.markCancelled(params.requestId);
+      this.mock.log.touch(record);
+      return undefined;
+    }
+    const applied = this.mock.faults.admit({
+      mock: this.mock.spec.name,
+      method: message.method,
+      tool: record.tool,
+      arguments: record.arguments,
+    });
+    record.faults = applied.map((a) => a.id);
+    const admission: Admission = { record, applied, wire: wireEffectOf(applied) };
+    this.admissions.set(String(record.id), admission);
+    this.mock.log.touch(record);
+    return admission;
+  }
+
+  /**
+   * A strict mock refuses every request but `initialize` and `ping` until the
+   * client has sent `initialize`, as real servers do: the answer is the JSON-RPC
+   * error to send instead of serving it (recorded in the call log, no faults
+   * applied). Lenient mocks, notifications and responses pass (undefined).
+   */
+  refuseBeforeInitialize(
+    message: JSONRPCMessage,
+    headers?: Record<string, string>,
+  ): JSONRPCMessage | undefined {
+    if (this.mock.spec.lenient || !('method' in message) || !('id' in message) || message.id === undefined)
+      return undefined;
+    if (message.method === 'initialize') this.initialized = true;
+    if (this.initialized || message.method === 'ping') return undefined;
+    const record = this.recordOf(message, headers);
+    record.outcome = 'error';
+    record.errorCode = NOT_INITIALIZED.code;
+    record.completedUs = record.firstByteUs = nowUs();
+    this.mock.log.add(record);
+    this.mock.log.touch(record);
+    return { jsonrpc: '2.0', id: message.id, error: { ...NOT_INITIALIZED } };
+  }
+
+  private recordOf(
+    message: JSONRPCRequest | JSONRPCNotification,
+    headers?: Record<string, string>,
+  ): CallRecord {
+    const params = (message.params ?? {}) as Record<string, unknown>;
+    const meta = params._meta as Record<string, unknown> | undefined;
+    const isRequest = 'id' in message && message.id !== undefined;
     const isCall = message.method === 'tools/call';
-    const record: CallRecord = {
+    return {
       seq: this.mock.nextSeq(),
       mock: this.mock.spec.name,
       instance: this.mock.instance,
@@ -78,23 +136,6 @@ export class Connection {
       faults: [],
       sent: [],
     };
-    this.mock.log.add(record);
-    if (!isRequest) {
-      if (message.method === 'notifications/cancelled') this.markCancelled(params.requestId);
-      this.mock.log.touch(record);
-      return undefined;
-    }
-    const applied = this.mock.faults.admit({
-      mock: this.mock.spec.name,
-      method: message.method,
-      tool: record.tool,
-      arguments: record.arguments,
-    });
-    record.faults = applied.map((a) => a.id);
-    const admission: Admission = { record, applied, wire: wireEffectOf(applied) };
-    this.admissions.set(String(record.id), admission);
-    this.mock.log.touch(record);
-    return admission;
   }
 
   admissionFor(id: string | number): Admission | undefined {
@@ -179,7 +220,10 @@ export class Connection {
     };
     inner.onerror = (e) => outer.onerror?.(e);
     inner.onmessage = (message, extra) => {
-      conn.admit(message, headersOf?.(extra) ?? headersFromRequest(extra?.request));
+      const headers = headersOf?.(extra) ?? headersFromRequest(extra?.request);
+      const refusal = conn.gateBeforeInitialize ? conn.refuseBeforeInitialize(message, headers) : undefined;
+      if (refusal) return void inner.send(refusal).catch((e: Error) => outer.onerror?.(e));
+      conn.admit(message, headers);
       outer.onmessage?.(message, extra);
     };
     return outer;

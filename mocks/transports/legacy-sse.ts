@@ -65,6 +65,11 @@ class SseStreamTransport implements Transport {
 
 const frame = (data: string) => `event: message\ndata: ${data}\n\n`;
 
+/**
+ * A legacy SSE mock, as strict as a real server: a request on a stream that
+ * never sent `initialize` is refused unless the server is `lenient`, and going
+ * down (kill, crash, flap) drops every stream and forgets its session id.
+ */
 export function legacySseHost(mock: Mock): MockHost {
   const sessions = new Map<
     string,
@@ -123,8 +128,15 @@ export function legacySseHost(mock: Mock): MockHost {
     } catch {
       return text(res, 400, 'Invalid JSON');
     }
+    const headers = lowerHeaders(req);
+    // A connection that never sent initialize is refused on its stream, as a real server answers.
+    const refusal = session.conn.refuseBeforeInitialize(message, headers);
+    if (refusal) {
+      text(res, 202, 'Accepted');
+      return session.transport.send(refusal);
+    }
     // Admitted here (with the POST's headers) so an http-status fault can answer the POST itself.
-    const adm = session.conn.admit(message, lowerHeaders(req));
+    const adm = session.conn.admit(message, headers);
     const wire = adm?.wire;
     if (wire?.kind === 'http-status') {
       answerInstead(res, wire, adm!.record, false);
@@ -144,11 +156,30 @@ export function legacySseHost(mock: Mock): MockHost {
     session.observed.onmessage?.(message);
   };
 
-  return createHttpHost(mock, mock.spec.http.port, ssePath, async (req, res, body, url) => {
+  /** Going down ends every stream and forgets its session id (a POST to it answers 404). */
+  const dropStreams = async () => {
+    const all = [...sessions.values()];
+    sessions.clear();
+    for (const s of all) s.transport.destroy();
+    await Promise.allSettled(all.map((s) => s.conn.server?.close()));
+  };
+
+  const host = createHttpHost(mock, mock.spec.http.port, ssePath, async (req, res, body, url) => {
     if (req.method === 'GET' && url.pathname === ssePath) return openStream(res);
     if (req.method === 'POST' && url.pathname === postPath) return post(req, res, body, url);
     text(res, 404, `no route ${req.method} ${url.pathname}`);
   });
+  return {
+    ...host,
+    async goDown() {
+      await host.goDown();
+      await dropStreams();
+    },
+    async close() {
+      await host.close();
+      await dropStreams();
+    },
+  };
 }
 
 function text(res: ServerResponse, status: number, body: string) {

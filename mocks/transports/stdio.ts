@@ -26,6 +26,7 @@ export async function runStdioMock(
   const host = (mock: Mock): MockHost => ({
     async listen() {
       const conn = new Connection(mock, `pid${process.pid}`);
+      conn.gateBeforeInitialize = true; // a pipe that never sent initialize is refused (unless lenient)
       const server = buildServer(conn);
       conn.server = server;
       mock.connections.add(conn);

@@ -17,7 +17,9 @@ interface Session {
  * Streamable HTTP for a mock: stateful (one SDK transport per Mcp-Session-Id)
  * or stateless (a fresh server per request), answering with SSE streams or
  * single JSON bodies. Faults are decided here, before the SDK sees the
- * request, so wire faults can replace or cut the HTTP response.
+ * request, so wire faults can replace or cut the HTTP response. As strict as
+ * an SDK server: no session id → 400, an unknown one → 404, and going down
+ * (kill, crash, flap) ends every session unless the server is `lenient`.
  */
 export function streamableHttpHost(mock: Mock): MockHost {
   const opts = mock.spec.http;
@@ -62,6 +64,7 @@ export function streamableHttpHost(mock: Mock): MockHost {
       }
     }
     let session: Session | undefined;
+    let fresh: Session | undefined;
     const sid = req.headers['mcp-session-id'];
     if (opts.stateless) {
       session = await open(false);
@@ -80,12 +83,16 @@ export function streamableHttpHost(mock: Mock): MockHost {
       }
     } else if (req.method === 'POST' && body && isInitializeRequest(body)) {
       session = await open(true);
+      fresh = session;
     } else {
-      const message =
-        req.method === 'POST' ? 'Bad Request: Mcp-Session-Id header is required' : 'Method not allowed';
-      return sendJson(res, req.method === 'POST' ? 400 : 405, {
+      // Refused as the SDK transport refuses it (a lenient mock answers GET/DELETE 405, as it used to).
+      const lenient = mock.spec.lenient && req.method !== 'POST';
+      return sendJson(res, lenient ? 405 : 400, {
         jsonrpc: '2.0',
-        error: { code: -32000, message },
+        error: {
+          code: -32000,
+          message: lenient ? 'Method not allowed' : 'Bad Request: Mcp-Session-Id header is required',
+        },
         id: null,
       });
     }
@@ -103,13 +110,34 @@ export function streamableHttpHost(mock: Mock): MockHost {
       }
     }
     await session.transport.handleRequest(req, res, body);
+    // An initialize the transport refused (406, 415…) issued no session: nothing may stay behind.
+    if (fresh && !fresh.transport.sessionId) await fresh.conn.server?.close();
   };
 
-  return createHttpHost(mock, opts.port, opts.path, async (req, res, body, url) => {
+  /** Every session ends, as in a server process that exits: their ids answer 404 from now on. */
+  const dropSessions = async () => {
+    const all = [...sessions.values()];
+    sessions.clear();
+    await Promise.allSettled(all.map((s) => s.conn.server?.close()));
+  };
+
+  const host = createHttpHost(mock, opts.port, opts.path, async (req, res, body, url) => {
     if (url.pathname !== opts.path)
       return sendJson(res, 404, { error: `no MCP endpoint at ${url.pathname}` });
     await handle(req, res, body);
   });
+  return {
+    ...host,
+    // A lenient mock keeps its sessions across a restart or flap (the old, forgiving behaviour).
+    async goDown() {
+      await host.goDown();
+      if (!mock.spec.lenient) await dropSessions();
+    },
+    async close() {
+      await host.close();
+      await dropSessions();
+    },
+  };
 }
 
 export function isRequest(m: JSONRPCMessage): boolean {
