@@ -117,6 +117,27 @@ const FLEET: FleetInput = {
     { name: 'dyn-http', transport: 'http', tools: [{ name: 'base' }] },
     { name: 'dyn-json', transport: 'http', http: { response: 'json' }, tools: [{ name: 'base' }] },
     { name: 'dyn-sse', transport: 'sse', tools: [{ name: 'base' }] },
+    {
+      name: 'caps',
+      transport: 'http',
+      capabilities: { completions: true, subscribe: true },
+      resources: [{ uri: 'mem://watched', name: 'watched', text: 'v1' }],
+      resourceTemplates: [
+        {
+          uriTemplate: 'repo://{owner}',
+          name: 'repo',
+          text: 'repo {owner}',
+          completions: { owner: ['ann', 'andy', 'bo'] },
+        },
+      ],
+      prompts: [
+        {
+          name: 'pick',
+          arguments: [{ name: 'lang', completions: ['python', 'perl', 'go'] }, { name: 'free' }],
+          messages: [{ role: 'user', text: 'use {{args.lang}}' }],
+        },
+      ],
+    },
   ],
 };
 
@@ -438,5 +459,68 @@ describe.each(['dyn-http', 'dyn-json', 'dyn-sse'])('list_changed over %s', (mock
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['base']);
     expect(await handle.removeTool('late')).toBe(false);
     expect((await rpcError(client.callTool({ name: 'late', arguments: {} }))).code).toBe(-32602);
+  });
+});
+
+describe('capabilities a fleet entry declares', () => {
+  it('completion/complete offers the values that start with the typed value, by prompt or template', async () => {
+    const client = await connect('caps');
+    expect(client.getServerCapabilities()).toMatchObject({
+      completions: {},
+      logging: {},
+      resources: { subscribe: true },
+    });
+    const byPrompt = await client.complete({
+      ref: { type: 'ref/prompt', name: 'pick' },
+      argument: { name: 'lang', value: 'p' },
+    });
+    expect(byPrompt.completion).toEqual({ values: ['python', 'perl'], total: 2, hasMore: false });
+    const byTemplate = await client.complete({
+      ref: { type: 'ref/resource', uri: 'repo://{owner}' },
+      argument: { name: 'owner', value: 'an' },
+    });
+    expect(byTemplate.completion.values).toEqual(['ann', 'andy']);
+    const none = await client.complete({
+      ref: { type: 'ref/prompt', name: 'pick' },
+      argument: { name: 'free', value: '' },
+    });
+    expect(none.completion.values).toEqual([]);
+    const unknown = await rpcError(
+      client.complete({ ref: { type: 'ref/prompt', name: 'nope' }, argument: { name: 'x', value: '' } }),
+    );
+    expect(unknown.code).toBe(-32602);
+    // The completion values stay out of the listings.
+    const listed = await client.listPrompts();
+    expect(listed.prompts[0]?.arguments?.[0]).toEqual({ name: 'lang' });
+    const templates = await client.listResourceTemplates();
+    expect(templates.resourceTemplates[0]).not.toHaveProperty('completions');
+  });
+
+  it('resources/subscribe is followed by notifications/resources/updated; logging/setLevel is accepted', async () => {
+    const client = await connect('caps');
+    const updated: string[] = [];
+    client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
+    await client.subscribeResource({ uri: 'mem://watched' });
+    await eventually(() => expect(updated).toEqual(['mem://watched']));
+    await client.unsubscribeResource({ uri: 'mem://watched' });
+    await expect(client.setLoggingLevel('error')).resolves.toEqual({});
+  });
+
+  it('a server that declares none answers completion/complete and resources/subscribe with -32601', async () => {
+    const client = await connect('cat');
+    const caps = client.getServerCapabilities();
+    expect(caps?.completions).toBeUndefined();
+    expect(caps?.resources?.subscribe).toBeUndefined();
+    const complete = await rpcError(
+      client.request({
+        method: 'completion/complete',
+        params: { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'who', value: '' } },
+      }),
+    );
+    expect(complete.code).toBe(-32601);
+    const sub = await rpcError(
+      client.request({ method: 'resources/subscribe', params: { uri: 'mem://readme' } }),
+    );
+    expect(sub.code).toBe(-32601);
   });
 });
