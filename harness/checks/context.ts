@@ -1,6 +1,8 @@
 import type { Fleet } from '../../mocks/server/fleet.js';
 import type { MockHandle } from '../../mocks/server/handle.js';
 import type { Endpoint, Pattern } from '../schema/target.js';
+import type { CodeMode } from '../target/access-detect.js';
+import type { AccessRoutes } from '../target/access-routes.js';
 import type { ToolMap } from '../target/naming.js';
 import type { Target } from '../target/target.js';
 import type { OpenSessionOptions, Session } from './session.js';
@@ -20,6 +22,10 @@ export interface CheckContext {
   /** The main session, opened when the suite started (undefined for a mesh). */
   readonly session: Session | undefined;
   readonly toolMap: ToolMap;
+  /** Set when the SUT lists meta-tools instead of the fleet's tools (detected once per run). */
+  readonly codeMode?: CodeMode;
+  /** The target's access adapter and what it lists, when the target names one. */
+  readonly access?: AccessRoutes;
   /** A fleet mock by name; throws when the fleet has none (a check bug). */
   mock(name: string): MockHandle;
   /** The exposed name of logical `server.tool`, or undefined when the SUT does not expose it. */

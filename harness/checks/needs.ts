@@ -1,4 +1,6 @@
 import { nowUs } from '../measure/clock.js';
+import { type CodeMode, codeModeReason } from '../target/access-detect.js';
+import type { AccessRoutes } from '../target/access-routes.js';
 import { splitLogical } from '../target/naming.js';
 import type { Target } from '../target/target.js';
 import type { CheckContext } from './context.js';
@@ -14,7 +16,9 @@ import { blocked, skip, type Verdict } from './types.js';
  * giving up on an unlisted tool, it is called by the names the naming rule
  * and the SUT's own listed names predict (predicted-names.ts): many gateways
  * route names they do not list, and the mock's call log says whether the
- * call arrived.
+ * call arrived. On a code-mode/tool-search gateway (meta-tools instead of
+ * the fleet's tools) a tool reached neither way is a `skip` with that reason,
+ * unless the target has an access adapter: then tools are reached through it.
  */
 
 export type Resolved =
@@ -24,9 +28,12 @@ export type Resolved =
 /** Tools reached by their predicted name although the SUT does not list them, per opened target. */
 const unlistedRoutes = new WeakMap<Target, Map<string, string>>();
 
-/** The exposed name of a logical tool: listed and mapped, or reached unlisted by its predicted name. */
-export function exposedName(target: Target, logical: string): string | undefined {
-  return target.route(logical)?.name ?? unlistedRoutes.get(target)?.get(logical);
+/**
+ * The exposed name of a logical tool: listed and mapped, reached unlisted by
+ * its predicted name, or (with an access adapter) the adapter's name for it.
+ */
+export function exposedName(target: Target, logical: string, access?: AccessRoutes): string | undefined {
+  return target.route(logical)?.name ?? unlistedRoutes.get(target)?.get(logical) ?? access?.route(logical);
 }
 
 /** Why the tool map cannot give `logical` one exposed name (two tools claim it, or a name is ambiguous). */
@@ -70,7 +77,7 @@ async function lookup(ctx: CheckContext, logical: string, probe: boolean): Promi
       missing: `the fleet has no server for '${logical}'`,
       verdict: skip(`the fleet has no server for '${logical}'`),
     };
-  const name = ctx.exposed(logical);
+  const name = exposedName(ctx.target, logical, ctx.access);
   if (name) {
     const shared = sharing(ctx, logical, name);
     if (shared.length === 0) return { names: [name] };
@@ -78,10 +85,16 @@ async function lookup(ctx: CheckContext, logical: string, probe: boolean): Promi
     const why = `'${logical}' shares its exposed name '${name}' with ${shared.map((l) => `'${l}'`).join(', ')}`;
     return { missing: why, verdict: blocked(why, 'tool mapping') };
   }
-  const conflict = mappingConflict(ctx, logical);
+  const conflict = mappingConflict(ctx, logical) ?? ctx.access?.conflict(logical);
   if (conflict) {
     const why = `'${logical}' has no single exposed name: ${conflict}`;
     return { missing: why, verdict: blocked(why, 'tool mapping') };
+  }
+  if (ctx.access) {
+    const why = ctx.access.error
+      ? `the access adapter could not list the SUT's tools: ${ctx.access.error}`
+      : `the SUT does not expose '${logical}' (its access adapter lists no such tool)`;
+    return { missing: why, verdict: blocked(why, 'access adapter') };
   }
   if (probe && ctx.session) {
     const listed = new Set(ctx.toolMap.entries.map((e) => e.exposed));
@@ -94,6 +107,11 @@ async function lookup(ctx: CheckContext, logical: string, probe: boolean): Promi
       unlistedRoutes.set(ctx.target, routes);
       return { names: [name] };
     }
+  }
+  // A code-mode SUT lists meta-tools instead: skip, once the tool was looked for again and by its predicted name.
+  if (ctx.codeMode && probe) {
+    const why = codeModeReason(ctx.codeMode);
+    return { missing: why, verdict: skip(why) };
   }
   const why = `the SUT does not expose '${logical}'`;
   return { missing: why, verdict: blocked(why, 'gateway.tools-exposed-once') };
@@ -110,7 +128,7 @@ export async function resolveTools(ctx: CheckContext, logical: readonly string[]
   let refreshed = false;
   for (const l of logical) {
     let r = await lookup(ctx, l, false);
-    if (!r.names && r.verdict.status === 'blocked' && !refreshed) {
+    if (!r.names && r.verdict.status === 'blocked' && !refreshed && !ctx.access) {
       refreshed = true;
       await ctx.target.refreshTools().catch(() => {});
       r = await lookup(ctx, l, true);
@@ -139,4 +157,41 @@ export async function available(
 /** A warm-up call that failed: the check cannot judge what it is about. */
 export function warmUpFailed(what: string, observed: string): Verdict {
   return blocked(`${what} does not work to begin with: ${observed}`, 'warm-up call');
+}
+
+/** Thrown by `ctx.exposed` when a check asks for a fleet tool a code-mode SUT hides (no access adapter). */
+export class DirectToolHidden extends Error {
+  constructor(readonly codeMode: CodeMode) {
+    super(codeModeReason(codeMode));
+    this.name = 'DirectToolHidden';
+  }
+}
+
+/**
+ * Per check, on a code-mode SUT without an access adapter: a check that asks
+ * for a fleet tool's exposed name (it gets DirectToolHidden, and stops there)
+ * or reads the SUT's tool list to compare with the fleet, and then does not
+ * pass, is skipped with the code-mode reason: it needed direct tools.
+ */
+export function directToolGuard(
+  codeMode: CodeMode | undefined,
+  hasAccess: boolean,
+  fleetServers: Set<string>,
+) {
+  const active = codeMode !== undefined && !hasAccess;
+  let needed = false;
+  return {
+    exposed(logical: string, name: string | undefined): string | undefined {
+      const server = splitLogical(logical).server;
+      if (!active || name !== undefined || !server || !fleetServers.has(server)) return name;
+      needed = true;
+      throw new DirectToolHidden(codeMode as CodeMode);
+    },
+    onCatalogue: active ? () => void (needed = true) : undefined,
+    verdict(v: Verdict, error?: unknown): Verdict {
+      if (!active) return v;
+      if (error instanceof DirectToolHidden) return skip(error.message);
+      return needed && (v.status === 'fail' || v.status === 'blocked') ? skip(codeModeReason(codeMode)) : v;
+    },
+  };
 }

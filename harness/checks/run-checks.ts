@@ -9,13 +9,16 @@ import { raceSignal } from '../runner/deadline.js';
 import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
 import type { CheckResult } from '../schema/result.js';
 import { loadTarget, type TargetSpec } from '../schema/target.js';
+import { type Access, loadAccess } from '../target/access.js';
+import { type CodeMode, codeModeReason, detectCodeMode } from '../target/access-detect.js';
+import { type AccessRoutes, accessRoutes } from '../target/access-routes.js';
 import { openTarget, SUT, type Target } from '../target/target.js';
 import { applyBaseline, loadBaseline } from './baseline.js';
 import type { CheckContext } from './context.js';
 import { conformanceFleet } from './fleet.js';
 import { restoreFleet } from './fleet-state.js';
 import { waitForDeadline } from './gateway/resilience-util.js';
-import { exposedName } from './needs.js';
+import { directToolGuard, exposedName } from './needs.js';
 import { preflight } from './preflight.js';
 import { allChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -48,6 +51,8 @@ export interface ChecksRun {
   results: CheckResult[];
   /** Why the SUT could not be started or reached at all (exit 3), when that happened. */
   error?: { code: string; message: string };
+  /** Set when the SUT is a code-mode/tool-search gateway (detected once, from its first tool list). */
+  codeMode?: CodeMode & { observed: string };
 }
 
 export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
@@ -61,6 +66,11 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     ? await loadFleet(resolve(targetFile ? dirname(targetFile) : '.', spec.checks.fleet))
     : conformanceFleet(spec.checks?.servers, spec.checks?.transport);
   const label = spec.name ?? (targetFile ? targetFile : spec.pattern);
+  const state: RunState = {
+    access: spec.access
+      ? await loadAccess(spec.access, targetFile ? dirname(targetFile) : process.cwd())
+      : undefined,
+  };
 
   const work = await mkdtemp(join(tmpdir(), 'mcp-harness-check-'));
   const fleet = createFleet(fleetSpec);
@@ -73,7 +83,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   try {
     await fleet.start();
     const mcpServersFile = await fleet.writeMcpServersFile(join(work, 'mcpServers.json'));
-    const open = () => openSut(spec, fleet, mcpServersFile, options.signal);
+    const open = () => openSut(spec, fleet, mcpServersFile, state, options.signal);
     try {
       sut = await open();
     } catch (e) {
@@ -99,7 +109,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         options.checkTimeoutMs ?? 30_000,
         3 * waitForDeadline(spec.deadlineMs) + 10_000,
       );
-      const verdict = await runOne(c, sut, fleet, spec, open, checkMs, (s) => {
+      const verdict = await runOne(c, sut, fleet, spec, open, checkMs, state, (s) => {
         sut = s;
       });
       emit(toResult(c, verdict, performance.now() - t0));
@@ -113,7 +123,13 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     await fleet.stop().catch(() => {});
     await rm(work, { recursive: true, force: true });
   }
-  return { target: label, results: applyBaseline(results, baseline) };
+  const codeMode = state.codeMode && {
+    ...state.codeMode,
+    observed: state.access
+      ? `the SUT is a code-mode/tool-search gateway (meta-tools: ${state.codeMode.tools.join(', ')}); its tools were listed and called through the target's access adapter`
+      : codeModeReason(state.codeMode),
+  };
+  return { target: label, results: applyBaseline(results, baseline), ...(codeMode ? { codeMode } : {}) };
 }
 
 /** A check the SUT kept from running is blocked, whatever its severity: nothing was verified. */
@@ -124,12 +140,24 @@ function notRun(c: Check, why: string, by: string): CheckResult {
 interface Sut {
   target: Target;
   session: Session | undefined;
+  /** What the target's access adapter lists on this SUT. */
+  routes: AccessRoutes | undefined;
+}
+
+/** Per run: the access adapter, code-mode detection (once, at the first open), the running check's hook. */
+interface RunState {
+  access: Access | undefined;
+  detected?: boolean;
+  codeMode?: CodeMode;
+  /** The running check read the SUT's tool list (see directToolGuard). */
+  onCatalogue?: () => void;
 }
 
 async function openSut(
   spec: TargetSpec,
   fleet: Fleet,
   mcpServersFile: string,
+  state: RunState,
   signal?: AbortSignal,
 ): Promise<Sut> {
   const target = await openTarget(spec, {
@@ -138,7 +166,31 @@ async function openSut(
     signal,
   });
   const main = target.connections.get(SUT);
-  return { target, session: main ? sessionOf(main, spec.timeoutMs) : undefined };
+  if (!main) return { target, session: undefined, routes: undefined };
+  const fleetTools = fleet.spec.servers.flatMap((s) => s.tools.map((t) => `${s.name}.${t.name}`));
+  const listed = target.tools.get(SUT) ?? [];
+  if (!state.detected) {
+    state.detected = true;
+    const fleetSet = new Set(fleetTools);
+    const unmapped = listed
+      .filter((t) => !fleetSet.has(target.toolMap.logical(t.name) ?? ''))
+      .map((t) => t.name);
+    const mapped = fleetTools.filter((l) => target.toolMap.resolve(l) !== undefined).length;
+    state.codeMode = detectCodeMode(listed, unmapped, mapped, fleetTools.length);
+  }
+  const routes = state.access
+    ? await accessRoutes(
+        state.access,
+        main.client,
+        target.spec.naming,
+        fleetTools,
+        listed.map((t) => t.name),
+      )
+    : undefined;
+  // Only a SUT reached through an adapter, or a code-mode one (catalogue reads reported), gets a routed client.
+  const routed = routes !== undefined || state.codeMode !== undefined;
+  const hooks = routed ? { routes, onCatalogue: () => state.onCatalogue?.() } : undefined;
+  return { target, session: sessionOf(main, spec.timeoutMs, hooks), routes };
 }
 
 async function runOne(
@@ -148,6 +200,7 @@ async function runOne(
   spec: TargetSpec,
   open: () => Promise<Sut>,
   timeoutMs: number,
+  state: RunState,
   replace: (s: Sut) => void,
 ): Promise<Verdict> {
   const deferred: Array<() => Promise<unknown>> = [];
@@ -157,6 +210,8 @@ async function runOne(
     timeoutMs,
   );
   let current = sut;
+  const guard = directToolGuard(state.codeMode, state.access !== undefined, new Set(fleet.mocks.keys()));
+  state.onCatalogue = guard.onCatalogue;
   const ctx: CheckContext = {
     pattern: spec.pattern,
     get endpoint() {
@@ -174,16 +229,22 @@ async function runOne(
     get toolMap() {
       return current.target.toolMap;
     },
+    codeMode: state.codeMode,
+    get access() {
+      return current.routes;
+    },
     mock(name) {
       const m = fleet.mocks.get(name);
       if (!m) throw new Error(`the fleet has no server '${name}'`);
       return m;
     },
-    exposed: (logical) => exposedName(current.target, logical),
+    exposed: (logical) => guard.exposed(logical, exposedName(current.target, logical, current.routes)),
     async open(o = {}) {
       const endpoint = current.target.spec.endpoint;
       if (!endpoint) throw new Error('a mesh has no single endpoint to open a session to');
-      const s = await openSession(endpoint, { timeoutMs: spec.timeoutMs, ...o });
+      const routed = current.routes !== undefined || guard.onCatalogue !== undefined;
+      const hooks = routed ? { routes: current.routes, onCatalogue: guard.onCatalogue } : undefined;
+      const s = await openSession(endpoint, { timeoutMs: spec.timeoutMs, hooks, ...o });
       deferred.push(() => s.close());
       return s;
     },
@@ -198,10 +259,11 @@ async function runOne(
   };
   try {
     const unmet = await raceSignal(preflight(c, ctx), ac.signal);
-    return unmet ?? (await raceSignal(c.run(ctx), ac.signal));
+    return guard.verdict(unmet ?? (await raceSignal(c.run(ctx), ac.signal)));
   } catch (e) {
-    return fail(`the check could not complete: ${(e as Error)?.message ?? String(e)}`);
+    return guard.verdict(fail(`the check could not complete: ${(e as Error)?.message ?? String(e)}`), e);
   } finally {
+    state.onCatalogue = undefined;
     clearTimeout(timer);
     for (const fn of deferred.reverse()) await fn().catch(() => {});
   }

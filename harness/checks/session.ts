@@ -2,12 +2,15 @@ import type { ClientOptions, Tool } from '@modelcontextprotocol/client';
 import { nowUs } from '../measure/clock.js';
 import { type CallOutcome, fromError, fromResult } from '../runner/outcome.js';
 import type { Endpoint } from '../schema/target.js';
+import { type ClientHooks, routedClient } from '../target/access-client.js';
 import { type Connection, connectEndpoint } from '../target/connect.js';
 
 /**
  * One client session to the SUT, as checks use it: list tools, call a tool
  * by its exposed name and get the outcome as data (never an exception),
- * with the time it took.
+ * with the time it took. On a SUT reached through an access adapter the
+ * session's client lists and calls through the adapter (access-client.ts),
+ * for the session's own calls and for raw requests on `connection.client`.
  */
 export interface CallProbe extends CallOutcome {
   durationMs: number;
@@ -34,6 +37,8 @@ export interface OpenSessionOptions {
   /** Extra HTTP headers (e.g. Authorization, to see whether it leaks downstream). */
   headers?: Record<string, string>;
   label?: string;
+  /** Route tools through the target's access adapter / report catalogue reads. */
+  hooks?: Omit<ClientHooks, 'timeoutMs'>;
 }
 
 export async function openSession(endpoint: Endpoint, opts: OpenSessionOptions): Promise<Session> {
@@ -46,10 +51,15 @@ export async function openSession(endpoint: Endpoint, opts: OpenSessionOptions):
     clientOptions: opts.clientOptions,
     label: opts.label ?? 'check session',
   });
-  return sessionOf(connection, opts.timeoutMs);
+  return sessionOf(connection, opts.timeoutMs, opts.hooks);
 }
 
-export function sessionOf(connection: Connection, timeoutMs: number): Session {
+export function sessionOf(
+  raw: Connection,
+  timeoutMs: number,
+  hooks?: Omit<ClientHooks, 'timeoutMs'>,
+): Session {
+  const connection = hooks ? { ...raw, client: routedClient(raw.client, { ...hooks, timeoutMs }) } : raw;
   const { client } = connection;
   return {
     connection,
@@ -68,6 +78,6 @@ export function sessionOf(connection: Connection, timeoutMs: number): Session {
         return { ...fromError(e), durationMs: (nowUs() - t0) / 1000 };
       }
     },
-    close: () => connection.close(),
+    close: () => raw.close(),
   };
 }

@@ -153,6 +153,14 @@ export const TargetSpecSchema = z
           '(the harness itself waits twice as long, at least 10 s, before calling a call hung)',
       ),
     protocol: ProtocolSchema.default('legacy'),
+    access: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'checks: a TS/JS module (relative to the target file) exporting defineAccess({list, call}): ' +
+          'how to list and call the fleet tools through a code-mode/tool-search gateway’s meta-tools',
+      ),
     checks: z
       .object({
         fleet: z
