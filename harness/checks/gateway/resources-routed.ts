@@ -35,7 +35,11 @@ export function narrow<T>(candidates: readonly T[], keys: (t: T) => string[], se
  * by a naming rule: its own URI; a URI that carries it (prefixed, wrapped,
  * percent-encoded); its path under another scheme; or its name.
  */
-export function exposedResource(listed: readonly Resource[], server: string, r: { uri: string; name: string }) {
+export function exposedResource(
+  listed: readonly Resource[],
+  server: string,
+  r: { uri: string; name: string },
+) {
   const keys = (l: Resource) => [l.uri, l.name];
   const same = listed.find((l) => l.uri === r.uri);
   if (same) return { item: same, how: 'same URI' };
