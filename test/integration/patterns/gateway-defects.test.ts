@@ -90,6 +90,12 @@ describe('defects', () => {
       'capabilities-overclaimed',
       'content-dropped',
       'malformed-poisons',
+      // test/negative/gateway-capabilities.test.ts and test/negative/http.test.ts
+      'completion-dropped',
+      'subscribe-dropped',
+      'no-host-check',
+      'no-resume',
+      'error-id-null',
     ];
     const covered = new Set([...DEFECT_CASES.map((c) => c.defect), ...elsewhere]);
     expect(DEFECT_NAMES.filter((n) => !covered.has(n))).toEqual([]);
