@@ -47,9 +47,12 @@ const LEAKS: ReadonlyArray<readonly [string, RegExp]> = [
   ],
   ['a .NET exception', /\bSystem\.(?:[\w]+\.)*[\w]*Exception\b|--- End of (?:inner exception )?stack trace/],
   ['node internals', /\bnode:internal[/\\]/],
+  // An absolute one: `src/config/parse.ts` in a code-search result is content, not internals.
   [
     'a source file path',
-    new RegExp(String.raw`(?:file:\/\/)?(?:\b[A-Za-z]:)?(?:[/\\][\w.@+-]+){2,}\.${SOURCE_EXT}\b`),
+    new RegExp(
+      String.raw`(?:^|[\s("'=,[{])(?:file:\/\/)?(?:[A-Za-z]:)?(?:[/\\][\w.@+-]+){2,}\.${SOURCE_EXT}\b`,
+    ),
   ],
   [
     'a filesystem path',

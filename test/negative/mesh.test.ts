@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { parse } from 'yaml';
+import { conformanceFleet } from '../../harness/checks/fleet.js';
 import { meshChecks } from '../../harness/checks/mesh/index.js';
 import { runChecks } from '../../harness/checks/run-checks.js';
 import type { CheckResult } from '../../harness/schema/result.js';
@@ -53,6 +54,31 @@ const mesh = (fleet: string | undefined, extra: Partial<TargetInput> = {}) =>
   });
 
 const limit = limiter(3);
+
+/**
+ * A member that is no fleet mock: alpha of the conformance fleet served on stdio by a process of its
+ * own (the harness spawns it as the host, but cannot fault it), with `faults` declared in its file.
+ */
+async function foreignAlpha(name: string, faults: unknown[] = []) {
+  const fleet = conformanceFleet(['alpha']);
+  const file = join(work, `${name}.json`);
+  await writeFile(file, JSON.stringify({ ...fleet, servers: fleet.servers.map((s) => ({ ...s, faults })) }));
+  return {
+    transport: 'stdio' as const,
+    command: process.execPath,
+    args: [resolve(ROOT, 'bin/mcp-harness.js'), 'mock', '--fleet', file, '--server', 'alpha', '--stdio'],
+  };
+}
+
+const checks = (c: Record<string, unknown>) => c as TargetInput['checks'];
+
+/** A mesh of `solo` (foreign alpha) and beta (a fleet mock), over the conformance fleet's alpha and beta. */
+const withForeign = async (name: string, faults: unknown[] = [], extra: Partial<TargetInput> = {}) =>
+  mesh(undefined, {
+    servers: { solo: await foreignAlpha(name, faults), beta: { transport: 'http', url: '{fleet.beta.url}' } },
+    ...extra,
+    checks: checks({ servers: ['alpha', 'beta'], ...extra.checks }),
+  });
 
 async function results(target: string | ReturnType<typeof mesh>, only?: string[]) {
   const run = await limit(() => runChecks({ target, ...(only ? { only } : { suites: ['mesh'] }) }));
@@ -142,6 +168,70 @@ describe.concurrent('mesh checks', () => {
     );
   });
 
+  it('iserror-preserved tries a member that is no fleet mock through a tool the fleet defines as failing', {
+    timeout: 60_000,
+  }, async ({ expect }) => {
+    const rs = await results(await withForeign('iserror-ok'), ['mesh.iserror-preserved']);
+    expect(line(rs.get('mesh.iserror-preserved'))).toMatch(
+      /^mesh\.iserror-preserved: pass — isError: true with the error text from 2 of 2 servers$/,
+    );
+    expect(JSON.stringify(rs.get('mesh.iserror-preserved')?.evidence)).toMatch(
+      /solo\.fail \(fails by its fleet definition\): isError: alpha\/fail: the widget is broken/,
+    );
+  });
+
+  it('iserror-preserved fails on a member that is no fleet mock when it answers a failure with a JSON-RPC error', {
+    timeout: 60_000,
+  }, async ({ expect }) => {
+    const target = await withForeign('iserror-bad', [
+      { type: 'protocol-error', tools: ['fail'], code: -32603, message: 'tool failed' },
+    ]);
+    const rs = await results(target, ['mesh.iserror-preserved']);
+    expect(line(rs.get('mesh.iserror-preserved'))).toMatch(
+      /^mesh\.iserror-preserved: fail — solo\.fail failed but answered JSON-RPC error -32603/,
+    );
+  });
+
+  it('iserror-preserved skips when no member can be made to fail', { timeout: 60_000 }, async ({
+    expect,
+  }) => {
+    // Beta reached by a URL the harness does not know as its mock's; it lists no failing tool either.
+    const target = mesh(undefined, {
+      servers: { other: { transport: 'http', url: '{fleet.beta.url}?via=other' } },
+      checks: checks({ servers: ['beta'] }),
+    });
+    const rs = await results(target, ['mesh.iserror-preserved']);
+    expect(line(rs.get('mesh.iserror-preserved'))).toMatch(
+      /^mesh\.iserror-preserved: skip — no server of the mesh can be made to fail: .*\(other\)/,
+    );
+  });
+
+  it('one-down-others-fine stops a stdio member that is no fleet mock by ending its process', {
+    timeout: 60_000,
+  }, async ({ expect }) => {
+    const target = await withForeign('down-stdio', [], { checks: { mesh: { down: 'solo' } } });
+    const rs = await results(target, ['mesh.one-down-others-fine']);
+    expect(line(rs.get('mesh.one-down-others-fine'))).toMatch(
+      /^mesh\.one-down-others-fine: pass — solo stopped \(its process \(pid \d+\) was ended; it no longer answers\); beta still answer/,
+    );
+  });
+
+  it('one-down-others-fine skips, never passes, when the member it should stop cannot be stopped', {
+    timeout: 60_000,
+  }, async ({ expect }) => {
+    const target = mesh(undefined, {
+      servers: {
+        other: { transport: 'http', url: '{fleet.beta.url}?via=other' },
+        beta: { transport: 'http', url: '{fleet.beta.url}' },
+      },
+      checks: checks({ servers: ['beta'], mesh: { down: 'other' } }),
+    });
+    const rs = await results(target, ['mesh.one-down-others-fine']);
+    expect(line(rs.get('mesh.one-down-others-fine'))).toMatch(
+      /^mesh\.one-down-others-fine: skip — other at http:\/\/127\.0\.0\.1:\d+\/mcp\?via=other is neither a fleet mock nor a process the harness spawned/,
+    );
+  });
+
   it('one-down-others-fine fails when two members are one process', { timeout: 60_000 }, async ({
     expect,
   }) => {
@@ -156,7 +246,7 @@ describe.concurrent('mesh checks', () => {
     });
     const rs = await results(target, ['mesh.one-down-others-fine']);
     expect(line(rs.get('mesh.one-down-others-fine'))).toMatch(
-      /^mesh\.one-down-others-fine: fail — tracker stopped; issues stopped answering/,
+      /^mesh\.one-down-others-fine: fail — tracker stopped \(its fleet mock was killed; it no longer answers\); issues stopped answering/,
     );
   });
 });

@@ -9,7 +9,8 @@ import type { CheckContext } from '../context.js';
  * What the mesh checks share. In a mesh the harness is the host: one client
  * per server (`ctx.target.clients`). A member is backed by a fleet mock when
  * the target takes its servers from the fleet, or points at a mock's URL;
- * only those can be given faults or stopped.
+ * only those can be given faults. Others are judged through what the fleet
+ * knows of the tools they list (stop.ts, known-failures.ts).
  */
 
 export const MeshOptionsSchema = z
@@ -19,7 +20,7 @@ export const MeshOptionsSchema = z
       .min(1)
       .optional()
       .describe(
-        'the member one-down-others-fine stops (default: the first one backed by an in-process mock)',
+        'the member one-down-others-fine stops (default: the first fleet mock, else the first stdio server)',
       ),
   })
   .strict();

@@ -92,6 +92,9 @@ describe('internals in error texts', () => {
     'a Type error in your input: expected a number',
     'the resource at /docs/readme moved',
     'mcp-harness injected failure',
+    'src/config/parse.ts:12 parseConfig()',
+    'see docs/guide/setup.md for the token',
+    'http://127.0.0.1:4001/static/app/main.js',
   ])('leaves alone %j', (text) => {
     expect(leaksIn(text), text).toEqual([]);
   });
