@@ -187,7 +187,11 @@ export function directToolGuard(
       needed = true;
       throw new DirectToolHidden(codeMode as CodeMode);
     },
-    onCatalogue: active ? () => void (needed = true) : undefined,
+    onCatalogue: active
+      ? () => {
+          needed = true;
+        }
+      : undefined,
     verdict(v: Verdict, error?: unknown): Verdict {
       if (!active) return v;
       if (error instanceof DirectToolHidden) return skip(error.message);

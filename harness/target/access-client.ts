@@ -44,12 +44,12 @@ export function routedClient(client: Client, hooks: ClientHooks): Client {
   };
   const viaAccess = (params: CallParams, o: SendOptions | undefined): Promise<CallToolResult> => {
     const r = routes as AccessRoutes;
-    const { progressToken: _token, ...meta } = params._meta ?? {};
+    // The meta goes as it is: a progressToken the caller put there is the one progress must come back under.
     return r.access.call(client, params.name, params.arguments ?? {}, {
       logical: r.routed(params.name),
       timeoutMs: o?.timeout ?? hooks.timeoutMs,
       ...(o?.signal ? { signal: o.signal } : {}),
-      ...(Object.keys(meta).length > 0 ? { meta } : {}),
+      ...(params._meta ? { meta: params._meta } : {}),
       ...(o?.onprogress ? { onprogress: o.onprogress } : {}),
     });
   };

@@ -37,7 +37,7 @@ export interface AccessCallOptions {
   logical?: string;
   timeoutMs: number;
   signal?: AbortSignal;
-  /** The `_meta` the check sends (traceparent, vendor keys): pass it on with the meta-tool call. */
+  /** The `_meta` the check sends (traceparent, vendor keys, a progressToken): send it with the meta-tool call. */
   meta?: Record<string, unknown>;
   onprogress?: ProgressCallback;
 }
