@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { check, fail, pass, skip } from '../types.js';
+import { warmUpFailed } from '../needs.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import { describeAnswer, firstCalls, serversOf, settledCalls } from './calls.js';
 import { chainOptions, isVerdict, type StepRef } from './options.js';
 
@@ -33,6 +34,8 @@ export const argsExact = check({
     const compared: string[] = [];
     const uncalled: string[] = [];
     const answers: string[] = [];
+    /** Composites that failed on args under which every step succeeds. */
+    const failed: string[] = [];
     const runs: Array<[tool: string, args: Record<string, unknown>, list: StepRef[], whole: boolean]> = [];
     if (o.fanout && branches.length > 0) runs.push([o.fanout.tool, o.fanout.args, branches, true]);
     if (o.pipeline && steps.length > 0) runs.push([o.pipeline.tool, o.pipeline.args, steps, false]);
@@ -40,6 +43,7 @@ export const argsExact = check({
       for (const s of serversOf(list)) await ctx.mock(s).clearCalls();
       const r = await ctx.session.call(tool, args);
       answers.push(`${tool}: ${describeAnswer(r)}`);
+      if (r.outcome !== 'ok') failed.push(`${tool}: ${describeAnswer(r)}`);
       const calls = await settledCalls(
         ctx,
         serversOf(list),
@@ -49,7 +53,7 @@ export const argsExact = check({
         const s = list[i]!;
         const want = s.args ?? {};
         if (!c) {
-          // Not reached (the composite failed before it): nothing to compare, which is not this check's business.
+          // Not reached: nothing to compare, so the check cannot pass (blocked below unless a difference shows).
           uncalled.push(`${s.call} (${tool})`);
           return;
         }
@@ -66,9 +70,12 @@ export const argsExact = check({
     }
     const evidence = { answers, ...(uncalled.length > 0 ? { uncalled } : {}) };
     if (problems.length > 0) return fail(problems.join('; '), evidence);
-    if (compared.length === 0)
-      return fail(`no declared step was called downstream: ${answers.join('; ')}`, evidence);
-    const notReached = uncalled.length > 0 ? `; not called, so not compared: ${uncalled.join(', ')}` : '';
-    return pass(`arguments as templated for ${compared.join(', ')}${notReached}`, evidence);
+    if (uncalled.length > 0) {
+      const why = `not called, so not compared: ${uncalled.join(', ')}${compared.length > 0 ? ` (as templated: ${compared.join(', ')})` : ''}`;
+      return failed.length > 0
+        ? warmUpFailed('a composite', `${failed.join('; ')}; ${why}`)
+        : blocked(`the composites answered but ${why}`, 'chain.steps-in-order');
+    }
+    return pass(`arguments as templated for every declared step: ${compared.join(', ')}`, evidence);
   },
 });

@@ -100,9 +100,6 @@ export function maxConcurrent(calls: readonly CallRecord[]): number {
   return max;
 }
 
-/** A stack frame (`    at fn (file:line:col)`), a file URL with a position, or a node internal module. */
-export const STACK_FRAME = /\n\s*at\s+\S.*:\d+:\d+\)?|file:\/\/\/\S+:\d+:\d+|\(node:internal\/[^)]+\)/;
-
 /** Everything a caller can read in an answer: the text and structuredContent (escaped newlines restored). */
 export function readableOf(r: CallProbe): string {
   const s = r.result?.structuredContent;

@@ -1,10 +1,15 @@
+import { warmUpFailed } from '../needs.js';
 import { check, fail, pass } from '../types.js';
 import { callNames, describeAnswer, firstCalls, serversOf, settledCalls } from './calls.js';
 import { isVerdict, pipelineOf } from './options.js';
 
 const traceId = (tp: string | undefined) => tp?.split('-')[1];
 
-/** The caller's trace continues through every downstream step (W3C traceparent in params._meta). */
+/**
+ * The caller's trace continues through every downstream step (W3C
+ * traceparent in params._meta). Every declared step must be seen: a hop the
+ * chain skipped is a hop the trace did not reach.
+ */
 export const traceContinues = check({
   id: 'chain.trace-continues',
   title: 'a traceparent given upstream reaches every downstream step with the same trace id',
@@ -12,7 +17,7 @@ export const traceContinues = check({
   specRef: 'MCP 2025-11-25 basic §_meta · W3C Trace Context (traceparent); OTel MCP semantic conventions',
   severity: 'must',
   expected:
-    "every downstream call of the pipeline carries params._meta.traceparent with the caller's trace id",
+    "every declared step of the pipeline is called downstream with params._meta.traceparent carrying the caller's trace id",
   async run(ctx) {
     const got = pipelineOf(ctx);
     if (isVerdict(got)) return got;
@@ -29,15 +34,19 @@ export const traceContinues = check({
       (s, i) => `${s.call}: ${seen[i] ? (seen[i]!.traceparent ?? 'no traceparent') : 'not called'}`,
     );
     const evidence = { calls: callNames(calls), traceparents: lines, answer: describeAnswer(r) };
-    const called = seen.filter((c) => c !== undefined);
-    if (called.length === 0) return fail(`no step was called downstream: ${describeAnswer(r)}`, evidence);
-    const bad = called.filter((c) => traceId(c.traceparent) !== want);
-    if (bad.length > 0) return fail(`trace ${want} was lost downstream: ${lines.join('; ')}`, evidence);
-    // A step the pipeline never reached (it failed earlier) cannot be judged here.
-    const all = called.length === p.steps.length ? 'all ' : '';
-    return pass(
-      `trace ${want} reached ${all}${called.length} of ${p.steps.length} steps (${lines.join('; ')})`,
-      evidence,
-    );
+    const lost = p.steps.filter((_, i) => seen[i] && traceId(seen[i]!.traceparent) !== want);
+    if (lost.length > 0)
+      return fail(
+        `trace ${want} was lost on ${lost.map((s) => s.call).join(', ')}: ${lines.join('; ')}`,
+        evidence,
+      );
+    const missing = p.steps.filter((_, i) => !seen[i]).map((s) => s.call);
+    if (missing.length > 0) {
+      const hops = `${missing.length} of ${p.steps.length} declared hops never called (${missing.join(', ')})`;
+      // A pipeline that failed on args under which every step succeeds: the trace could not be followed.
+      if (r.outcome !== 'ok') return warmUpFailed(`the pipeline ${p.tool}`, `${describeAnswer(r)}; ${hops}`);
+      return fail(`the pipeline answered, but ${hops}: ${lines.join('; ')}`, evidence);
+    }
+    return pass(`trace ${want} reached all ${p.steps.length} steps (${lines.join('; ')})`, evidence);
   },
 });
