@@ -232,6 +232,19 @@ describe.concurrent('mesh checks', () => {
     );
   });
 
+  it('tool-schemas-valid and name-collisions skip, not pass, when no server lists a tool', {
+    timeout: 60_000,
+  }, async ({ expect }) => {
+    const fleet = await brokenFleet('no-tools', (s) => {
+      for (const n of ['tracker', 'repo', 'chat']) s(n).tools = [];
+    });
+    const rs = await results(mesh(fleet), ['mesh.tool-schemas-valid', 'mesh.name-collisions']);
+    expect([rs.get('mesh.tool-schemas-valid'), rs.get('mesh.name-collisions')].map(line)).toEqual([
+      'mesh.tool-schemas-valid: skip — no server of the mesh lists a tool: no schema to judge',
+      'mesh.name-collisions: skip — no server of the mesh lists a tool: no names to compare',
+    ]);
+  });
+
   it('one-down-others-fine fails when two members are one process', { timeout: 60_000 }, async ({
     expect,
   }) => {
