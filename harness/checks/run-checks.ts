@@ -10,7 +10,7 @@ import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js'
 import type { CheckResult } from '../schema/result.js';
 import { loadTarget, type TargetSpec } from '../schema/target.js';
 import { type Access, loadAccess } from '../target/access.js';
-import { type CodeMode, codeModeReason, detectCodeMode } from '../target/access-detect.js';
+import { type CodeMode, codeModeOf, codeModeReason } from '../target/access-detect.js';
 import { type AccessRoutes, accessRoutes } from '../target/access-routes.js';
 import { openTarget, SUT, type Target } from '../target/target.js';
 import { applyBaseline, loadBaseline } from './baseline.js';
@@ -125,9 +125,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   }
   const codeMode = state.codeMode && {
     ...state.codeMode,
-    observed: state.access
-      ? `the SUT is a code-mode/tool-search gateway (meta-tools: ${state.codeMode.tools.join(', ')}); its tools were listed and called through the target's access adapter`
-      : codeModeReason(state.codeMode),
+    observed: codeModeReason(state.codeMode, state.access !== undefined),
   };
   return { target: label, results: applyBaseline(results, baseline), ...(codeMode ? { codeMode } : {}) };
 }
@@ -169,14 +167,10 @@ async function openSut(
   if (!main) return { target, session: undefined, routes: undefined };
   const fleetTools = fleet.spec.servers.flatMap((s) => s.tools.map((t) => `${s.name}.${t.name}`));
   const listed = target.tools.get(SUT) ?? [];
-  if (!state.detected) {
+  // Code mode is a gateway shape: a chain or a single server lists tools of its own, not the fleet's.
+  if (!state.detected && spec.pattern === 'gateway') {
     state.detected = true;
-    const fleetSet = new Set(fleetTools);
-    const unmapped = listed
-      .filter((t) => !fleetSet.has(target.toolMap.logical(t.name) ?? ''))
-      .map((t) => t.name);
-    const mapped = fleetTools.filter((l) => target.toolMap.resolve(l) !== undefined).length;
-    state.codeMode = detectCodeMode(listed, unmapped, mapped, fleetTools.length);
+    state.codeMode = codeModeOf(listed, target.toolMap, fleetTools);
   }
   const routes = state.access
     ? await accessRoutes(

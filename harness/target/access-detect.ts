@@ -1,4 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/client';
+import type { ToolMap } from './naming.js';
 
 /**
  * Code-mode and tool-search gateways list a few meta-tools (`execute`,
@@ -91,10 +92,24 @@ export function detectCodeMode(
   return { tools: meta };
 }
 
-/** The one sentence that says so, for observations and skip reasons. */
-export function codeModeReason(cm: CodeMode): string {
+/** detectCodeMode on a SUT's tool list and tool map, against the fleet's `server.tool`s. */
+export function codeModeOf(
+  listed: readonly Pick<Tool, 'name'>[],
+  map: Pick<ToolMap, 'logical' | 'resolve'>,
+  fleetTools: readonly string[],
+): CodeMode | undefined {
+  const fleet = new Set(fleetTools);
+  const unmapped = listed.filter((t) => !fleet.has(map.logical(t.name) ?? '')).map((t) => t.name);
+  const mapped = fleetTools.filter((l) => map.resolve(l) !== undefined).length;
+  return detectCodeMode(listed, unmapped, mapped, fleetTools.length);
+}
+
+/** The one sentence that says so, for observations and skip reasons (`adapted`: the target has an adapter). */
+export function codeModeReason(cm: CodeMode, adapted = false): string {
   return (
     `the SUT is a code-mode/tool-search gateway (meta-tools: ${cm.tools.join(', ')}); ` +
-    'give the target an access adapter (access: ./module.ts) to check it'
+    (adapted
+      ? "its tools were listed and called through the target's access adapter"
+      : 'give the target an access adapter (access: ./module.ts) to check it')
   );
 }
