@@ -8,7 +8,7 @@ import { ServerSpecSchema } from '../../../harness/schema/fleet.js';
 import type { Fleet } from '../../../mocks/server/fleet.js';
 import { hostFor } from '../../../mocks/server/hosts.js';
 import { Mock } from '../../../mocks/server/mock.js';
-import { connectTo, startFleet } from '../../helpers/mocks.js';
+import { connectTo, eventually, startFleet } from '../../helpers/mocks.js';
 
 /**
  * A Streamable HTTP mock is as strict as a real SDK server: a restart loses
@@ -162,6 +162,19 @@ describe('streamable HTTP: a restart loses every session', () => {
     expect(after.some((m) => /404|Session not found/.test(m))).toBe(true);
     const calls = await fleet.mocks.get('streamed')!.calls({ tool: 'echo' });
     expect(calls.map((c) => c.arguments)).toEqual([{ n: 1 }]);
+  });
+
+  it('a flap (down, then up again) ends the sessions as a restart does', async () => {
+    const url = urlOf('strict');
+    const sid = await initialize(url);
+    const handle = fleet.mocks.get('strict')!;
+    const id = await handle.addFault({ type: 'flap', downMs: 200, upMs: 60_000, cycles: 1 });
+    try {
+      const after = await eventually(() => send(url, 'POST', LIST, sid), 3_000, 50);
+      expect(after).toMatchObject({ status: 404, body: notFound });
+    } finally {
+      await handle.removeFault(id);
+    }
   });
 
   it('lenient: true keeps the old session across the restart', async () => {
