@@ -128,7 +128,7 @@ export async function resolveTools(ctx: CheckContext, logical: readonly string[]
   let refreshed = false;
   for (const l of logical) {
     let r = await lookup(ctx, l, false);
-    if (!r.names && r.verdict.status === 'blocked' && !refreshed && !ctx.access) {
+    if (!r.names && r.verdict.status === 'blocked' && !refreshed) {
       refreshed = true;
       await ctx.target.refreshTools().catch(() => {});
       r = await lookup(ctx, l, true);
