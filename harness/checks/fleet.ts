@@ -49,8 +49,16 @@ export const CONFORMANCE_FLEET = {
         },
         {
           name: 'fail',
-          description: 'Always fails as a tool (isError)',
-          result: { isError: true, text: 'alpha/fail: the widget is broken' },
+          description: 'Always fails as a tool (isError): three text blocks and structuredContent',
+          result: {
+            isError: true,
+            text: 'alpha/fail: the widget is broken',
+            content: [
+              { type: 'text', text: 'alpha/fail: the gear on the left has slipped' },
+              { type: 'text', text: 'alpha/fail: try again after a reset' },
+            ],
+            structuredContent: { broken: 'widget', retryable: false },
+          },
         },
         {
           name: 'rpc_error',

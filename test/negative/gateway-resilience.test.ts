@@ -89,9 +89,12 @@ const ROWS: Row[] = [
   ['gateway.crashed-backend-isolated', 'dead-backend-cascade'],
   ['gateway.malformed-backend-survived', 'malformed-poisons', 'exact'],
   ['gateway.recovery-after-restart', 'no-reconnect'],
+  ['gateway.recovery-after-restart', 'respawn-unserved'],
+  ['gateway.outage-visible', 'outage-silent', 'exact'],
   ['gateway.reinit-after-404', 'stale-session', 'exact'],
   [FAILOVER, 'no-failover'],
   ['gateway.list-changed-relayed', 'list-changed-dropped'],
+  ['gateway.list-changed-relayed', 'added-tool-unroutable'],
   ['gateway.progress-relayed', 'progress-dropped'],
   ['gateway.progress-ordered', 'progress-after-result'],
   ['gateway.cancellation-relayed', 'cancel-dropped'],
@@ -100,6 +103,7 @@ const ROWS: Row[] = [
   ['gateway.concurrent-calls-isolated', 'crossed-responses'],
   ['gateway.sessions-isolated', 'notifications-leak'],
   ['gateway.sessions-released', 'session-leak'],
+  ['gateway.abandoned-sessions-released', 'idle-sessions-kept'],
   ['gateway.backend-down-at-start', 'down-at-start-fatal'],
 ];
 

@@ -1,3 +1,4 @@
+import { nowUs } from '../../measure/clock.js';
 import { warmUpFailed } from '../needs.js';
 import { blocked, check, fail, pass, skip } from '../types.js';
 import {
@@ -50,7 +51,10 @@ export const crashedBackendIsolated = check({
       await alpha.removeFault(fault);
       await alpha.restart();
     });
+    const crashUs = nowUs();
     const crashed = await s.call(victim, { message: 'crash now' }, { timeoutMs: bound });
+    // Isolation is only shown once alpha did crash on the call (its fault fired).
+    const fired = (await alpha.calls({ tool: 'echo', since: crashUs })).some((c) => c.faults.includes(fault));
     const dead = await s.call(victim, { message: 'while dead' }, { timeoutMs: bound });
     const afterwards: Record<string, ReturnType<typeof callEvidence>> = {};
     const broken: string[] = [];
@@ -66,6 +70,11 @@ export const crashedBackendIsolated = check({
       deadCall: callEvidence(dead),
       otherCalls: afterwards,
     };
+    if (!fired)
+      return blocked(
+        `the call meant to crash alpha never reached it (${describeCall(crashed)}): no crash to isolate`,
+        'crash call',
+      );
     if (broken.length > 0)
       return fail(`after alpha crashed, calls to other backends failed: ${broken.join('; ')}`, evidence);
     const notAnswered = [

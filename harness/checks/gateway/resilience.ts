@@ -1,4 +1,5 @@
 import type { Check } from '../types.js';
+import { abandonedSessionsReleased } from './abandoned-sessions-released.js';
 import { backendDownAtStart } from './backend-down-at-start.js';
 import { cancellationRelayed } from './cancellation-relayed.js';
 import { concurrentCallsIsolated } from './concurrent-calls-isolated.js';
@@ -8,6 +9,7 @@ import { hungBackendBounded } from './hung-backend-bounded.js';
 import { listChangedRelayed } from './list-changed-relayed.js';
 import { logsRelayed } from './logs-relayed.js';
 import { malformedBackendSurvived } from './malformed-backend-survived.js';
+import { outageVisible } from './outage-visible.js';
 import { progressOrdered } from './progress-ordered.js';
 import { progressRelayed } from './progress-relayed.js';
 import { recoveryAfterRestart } from './recovery-after-restart.js';
@@ -23,6 +25,7 @@ export const resilienceChecks: readonly Check[] = [
   crashedBackendIsolated,
   malformedBackendSurvived,
   recoveryAfterRestart,
+  outageVisible,
   reinitAfter404,
   failoverToReplica,
   // notifications and server-to-client requests
@@ -36,6 +39,7 @@ export const resilienceChecks: readonly Check[] = [
   concurrentCallsIsolated,
   sessionsIsolated,
   sessionsReleased,
+  abandonedSessionsReleased,
   // last: relaunches the SUT
   backendDownAtStart,
 ];

@@ -27,6 +27,7 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const { defects, gw } = session;
   const name = req.params.name;
+  const early = Date.now() - session.initializedAt < 500;
   const route = session.tools.routes.get(name) ?? (await session.refreshTools()).routes.get(name);
   if (!route) {
     const unreachable = session.unreachableFor(name);
@@ -35,7 +36,15 @@ export async function callTool(
       return { content: [{ type: 'text', text: `Unknown tool: ${name}` }], isError: true };
     throw new ProtocolError(GATEWAY_ERROR.invalidParams, `Unknown tool: ${name}`);
   }
+  // DEFECT added-tool-unroutable: a tool listed only since a downstream's list_changed routes nowhere.
+  if (defects.has('added-tool-unroutable') && session.firstTools && !session.firstTools.has(name))
+    throw new ProtocolError(GATEWAY_ERROR.invalidParams, `Unknown tool: ${name}`);
   const site = { server: route.group.name, target: route.name };
+  // DEFECT calls-before-ready-fail: the first call to each server arriving soon after the handshake fails.
+  if (defects.has('calls-before-ready-fail') && early && !session.calledEarly.has(site.server)) {
+    session.calledEarly.add(site.server);
+    throw new ProtocolError(GATEWAY_ERROR.internal, `${site.server}/${site.target}: not ready yet`);
+  }
   const dead = defects.has('dead-backend-cascade') ? session.deadDownstream() : undefined;
   if (dead) {
     const f = classify(new DownstreamUnavailable(`backend ${dead.name} is down`), session.timeoutMs);
@@ -49,6 +58,9 @@ export async function callTool(
   let result: CallToolResult;
   try {
     result = await session.onGroup(route.group, deadline, site, async (ds, client, ms) => {
+      // DEFECT respawn-unserved: a stdio server started again after it died is never served.
+      if (defects.has('respawn-unserved') && 'command' in ds.entry && ds.connects > 1)
+        throw new DownstreamUnavailable('restarted, not serving yet');
       ds.inflight.push(inflight);
       try {
         return await client.request(
@@ -74,6 +86,9 @@ export async function callTool(
     const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ');
     throw new ProtocolError(GATEWAY_ERROR.internal, `${site.server}/${site.target}: ${text}`);
   }
+  // DEFECT iserror-first-block-only: an error result keeps its first content block only.
+  if (result.isError && defects.has('iserror-first-block-only'))
+    result = { ...result, content: result.content.slice(0, 1) };
   // DEFECT content-dropped: only text survives.
   if (defects.has('content-dropped'))
     result = { ...result, content: result.content.filter((c) => c.type === 'text') };

@@ -28,10 +28,15 @@ export const DEFECTS = {
   'no-pagination': 'aggregates only the first page of each downstream list',
   'bad-cursor-accepted': 'answers an invalid cursor with the first page instead of -32602',
   'tools-late': 'tools/list is empty for the first 500 ms after the handshake',
+  'calls-before-ready-fail':
+    'the first call to each downstream within 500 ms after the handshake fails (-32603, not ready yet)',
+  'added-tool-unroutable':
+    'lists a tool a downstream added after the session started, but answers calls to it with -32602 (unknown tool)',
   // results and errors
   'iserror-to-success': 'strips isError from tool results',
   'content-dropped': 'drops every content block that is not text from tool results',
   'iserror-to-jsonrpc': 'turns isError results into JSON-RPC errors (-32603)',
+  'iserror-first-block-only': 'keeps only the first content block of isError results',
   'jsonrpc-error-flattened': 'replaces the code of downstream JSON-RPC errors by -32603',
   'unknown-tool-iserror': 'answers an unknown tool with an isError result instead of -32602',
   'leak-internals': 'error messages carry the exception stack trace (file paths)',
@@ -43,9 +48,12 @@ export const DEFECTS = {
   'dead-backend-cascade': 'once one downstream has died, calls to every other downstream fail too',
   'down-at-start-fatal': 'tools/list fails while a downstream that was down at session start stays down',
   'no-reconnect': 'a downstream that died stays dead for the rest of the session',
+  'respawn-unserved': 'starts a stdio downstream again after it died, but fails every call to the new process',
   'malformed-poisons': 'after one unparsable message from a downstream, every later call to it fails',
   'stale-session': 'does not re-initialize when a downstream answers 404 (session expired)',
   'no-failover': 'only the first replica of a replicated server is ever used',
+  'outage-silent':
+    "drops a down downstream's tools from tools/list without sending notifications/tools/list_changed",
   // notifications and server-to-client requests
   'list-changed-dropped': 'does not relay notifications/tools/list_changed upstream',
   'progress-dropped': 'does not relay progress notifications',
@@ -56,7 +64,9 @@ export const DEFECTS = {
   'notifications-leak': 'relays logs and list_changed to every upstream session',
   // sessions and concurrency
   'crossed-responses': 'concurrent calls finishing close together may get each other’s results',
-  'session-leak': 'never releases the downstream sessions/processes of a closed upstream session',
+  'session-leak':
+    'never releases the downstream sessions/processes of an upstream session its client closed (DELETE)',
+  'idle-sessions-kept': 'never expires a session whose client went away without DELETE (no idle timeout)',
   'session-not-validated': 'answers an unknown Mcp-Session-Id with 400 instead of 404',
   'no-ping': 'answers ping with -32601 (method not found)',
   // pass-through

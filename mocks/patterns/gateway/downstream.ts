@@ -49,6 +49,8 @@ export class Downstream {
   state: DownstreamState = 'idle';
   /** Connected at least once in this session. */
   everUp = false;
+  /** Successful connects in this session (a reconnect or respawn makes it 2 or more). */
+  connects = 0;
   lastError: string | undefined;
   /** Upstream calls in flight on this downstream (latest last). */
   readonly inflight: InflightCall[] = [];
@@ -153,6 +155,7 @@ export class Downstream {
     this.client = client;
     this.state = 'up';
     this.everUp = true;
+    this.connects++;
     this.lastError = undefined;
     this.owner.connected(this);
     return client;

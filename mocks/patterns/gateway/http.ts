@@ -18,6 +18,9 @@ import { GatewaySession } from './session.js';
 interface Entry {
   session: GatewaySession;
   transport: NodeStreamableHTTPServerTransport;
+  /** HTTP requests of the session still open (a GET stream included). */
+  open: number;
+  idle?: NodeJS.Timeout;
 }
 
 /** Above this a request kills the gateway when the oversize-crash defect is on. */
@@ -82,7 +85,29 @@ export async function serveHttp(
         ? refuse(400, -32000, 'Bad Request: Mcp-Session-Id header is required', id)
         : refuse(405, -32000, 'Method not allowed');
     }
+    track(entry, res);
     await entry.transport.handleRequest(req, res, body);
+  };
+
+  /**
+   * A session whose client went away without DELETE (no request in flight, no
+   * stream open for idleSessionMs) is ended as if deleted. DEFECT
+   * idle-sessions-kept: it is kept until the gateway exits.
+   */
+  const track = (entry: Entry, res: ServerResponse) => {
+    clearTimeout(entry.idle);
+    entry.open++;
+    res.on('close', () => {
+      entry.open--;
+      if (entry.open > 0 || settings.idleSessionMs === 0 || gw.defects.has('idle-sessions-kept')) return;
+      entry.idle = setTimeout(() => {
+        if (entry.open > 0) return;
+        entry.session.expired = true;
+        gw.log(`session ${entry.transport.sessionId}: idle for ${settings.idleSessionMs} ms, ended`);
+        void entry.transport.close().catch(() => {});
+      }, settings.idleSessionMs);
+      entry.idle.unref();
+    });
   };
 
   const open = async (req: IncomingMessage): Promise<Entry> => {
@@ -100,8 +125,9 @@ export async function serveHttp(
         entries.set(id, entry);
       },
     });
-    const entry: Entry = { session, transport };
+    const entry: Entry = { session, transport, open: 0 };
     session.onClosed = () => {
+      clearTimeout(entry.idle);
       if (transport.sessionId) entries.delete(transport.sessionId);
     };
     await session.server.connect(transport);

@@ -43,6 +43,12 @@ export class GatewaySession implements DownstreamOwner {
   /** Logical servers the last tools/list could not reach. */
   private unlisted = new Set<string>();
   initializedAt = Date.now();
+  /** Exposed tool names of the session's first tools/list (DEFECT added-tool-unroutable). */
+  firstTools: Set<string> | undefined;
+  /** Servers called in the first 500 ms (DEFECT calls-before-ready-fail). */
+  readonly calledEarly = new Set<string>();
+  /** Each logical server's last tools/list, kept listed while it cannot be reached. */
+  private lastTools = new Map<string, Tool[]>();
   private startup: Promise<void> | undefined;
   private started = false;
   private closed = false;
@@ -180,7 +186,14 @@ export class GatewaySession implements DownstreamOwner {
 
   async refreshTools(): Promise<Table<Tool>> {
     const listed = await this.listEach<Tool>('tools');
-    this.tools = buildTools(listed, this.settings, this.defects, (m) => this.log(m));
+    // A server that cannot be reached keeps its last listed tools: calls to them fail naming it.
+    // DEFECT outage-silent: they vanish from the list, and no list_changed says so.
+    const shown = listed.map((l) =>
+      l.error && !this.defects.has('outage-silent') ? { ...l, items: this.lastTools.get(l.group.name) ?? [] } : l,
+    );
+    for (const l of listed) if (!l.error) this.lastTools.set(l.group.name, l.items);
+    this.tools = buildTools(shown, this.settings, this.defects, (m) => this.log(m));
+    this.firstTools ??= new Set(this.tools.list.map((t) => t.name));
     this.toolFailures = this.stillDownSinceStart(listed);
     this.unlisted = new Set(listed.filter((l) => l.error).map((l) => l.group.name));
     return this.tools;
@@ -228,13 +241,16 @@ export class GatewaySession implements DownstreamOwner {
     return [...this.downstreams.values()].find((d) => d.state === 'down' && d.everUp);
   }
 
+  /** The session ended because its client went away (idle timeout), not by DELETE. */
+  expired = false;
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.gw.sessions.delete(this);
     this.onClosed?.();
     await this.server.close().catch(() => {});
-    if (this.defects.has('session-leak')) return; // left open until the gateway exits
+    if (this.defects.has('session-leak') && !this.expired) return; // left open until the gateway exits
     await Promise.all(
       [...this.downstreams.values()].map(async (ds) => {
         await ds.close();

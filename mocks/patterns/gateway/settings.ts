@@ -71,6 +71,14 @@ export const GatewaySettingsSchema = z
       .default(8 * 1024 * 1024)
       .describe('larger HTTP request bodies are answered 413'),
     path: z.string().startsWith('/').default('/mcp'),
+    idleSessionMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(4000)
+      .describe(
+        'an HTTP session with no request in flight and no open stream for this long is ended, as if deleted (0 = never)',
+      ),
   })
   .strict()
   .superRefine((s, ctx) => {
