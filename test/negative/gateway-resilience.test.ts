@@ -61,6 +61,29 @@ function replicaGateway(defects: DefectName[] = []): TargetSpec {
   });
 }
 
+const SESSIONS = ['gateway.sessions-released', 'gateway.abandoned-sessions-released'];
+
+/** A gateway sharing one downstream session per server across every client (test/fixtures/shared-gateway). */
+const sharedGateway = (): TargetSpec =>
+  TargetSpecSchema.parse({
+    name: 'shared-gateway',
+    pattern: 'gateway',
+    endpoint: { transport: 'http', url: 'http://127.0.0.1:{port}/mcp' },
+    launch: {
+      command: process.execPath,
+      args: [
+        join(import.meta.dirname, '../fixtures/shared-gateway/gateway.mjs'),
+        '--servers',
+        '{mcpServersFile}',
+        '--port',
+        '{port}',
+      ],
+      ready: { log: 'shared gateway listening on http://' },
+    },
+    naming: { mode: 'prefix', prefix: '{server}', separator: '__' },
+    timeoutMs: 10_000,
+  });
+
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'mcp-harness-resilience-'));
   replicaFleetFile = join(work, 'replicas.json');
@@ -122,6 +145,27 @@ describe.concurrent('gateway resilience checks against the reference gateway', (
     const r = (await limit(() => checkResults(replicaGateway(), [FAILOVER]))).get(FAILOVER)!;
     expect(r.status, line(r)).toBe('pass');
     expect(r.evidence).toMatchObject({ failedCalls: 0, killed: 'rep_a', servedAfter: ['rep_b'] });
+  });
+
+  it('one downstream session shared by every client is no growth', { timeout: 90_000 }, async () => {
+    const results = await limit(() => checkResults(sharedGateway(), SESSIONS));
+    for (const id of SESSIONS) {
+      const r = results.get(id)!;
+      expect(r.status, line(r)).toBe('pass');
+      expect(r.evidence).toMatchObject({ perSession: 0, http: { opened: 0, live: 0 } });
+    }
+  });
+
+  it('growth per session is reported for each way a session ends', { timeout: 90_000 }, async () => {
+    const leak = (await limit(() => checkResults(gateway(['session-leak']), SESSIONS))) as Map<
+      string,
+      CheckResult
+    >;
+    // Three clients, each with its own session on alpha, beta and delta and its own gamma process.
+    expect(leak.get(SESSIONS[0]!)?.evidence).toMatchObject({ perSession: 4, http: { opened: 9, live: 9 } });
+    // Sessions that expire are released even by this defect: it is about DELETE only.
+    expect(leak.get(SESSIONS[1]!)?.status).toBe('pass');
+    expect(leak.get(SESSIONS[1]!)?.evidence).toMatchObject({ perSession: 0, http: { opened: 9, live: 0 } });
   });
 
   // The rows that run every check first: they take longest.

@@ -48,7 +48,8 @@ export const DEFECTS = {
   'dead-backend-cascade': 'once one downstream has died, calls to every other downstream fail too',
   'down-at-start-fatal': 'tools/list fails while a downstream that was down at session start stays down',
   'no-reconnect': 'a downstream that died stays dead for the rest of the session',
-  'respawn-unserved': 'starts a stdio downstream again after it died, but fails every call to the new process',
+  'respawn-unserved':
+    'starts a stdio downstream again after it died, but fails every call to the new process',
   'malformed-poisons': 'after one unparsable message from a downstream, every later call to it fails',
   'stale-session': 'does not re-initialize when a downstream answers 404 (session expired)',
   'no-failover': 'only the first replica of a replicated server is ever used',

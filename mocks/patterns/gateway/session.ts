@@ -189,7 +189,9 @@ export class GatewaySession implements DownstreamOwner {
     // A server that cannot be reached keeps its last listed tools: calls to them fail naming it.
     // DEFECT outage-silent: they vanish from the list, and no list_changed says so.
     const shown = listed.map((l) =>
-      l.error && !this.defects.has('outage-silent') ? { ...l, items: this.lastTools.get(l.group.name) ?? [] } : l,
+      l.error && !this.defects.has('outage-silent')
+        ? { ...l, items: this.lastTools.get(l.group.name) ?? [] }
+        : l,
     );
     for (const l of listed) if (!l.error) this.lastTools.set(l.group.name, l.items);
     this.tools = buildTools(shown, this.settings, this.defects, (m) => this.log(m));
