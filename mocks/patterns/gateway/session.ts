@@ -47,8 +47,8 @@ export class GatewaySession implements DownstreamOwner {
   firstTools: Set<string> | undefined;
   /** Servers called in the first 500 ms (DEFECT calls-before-ready-fail). */
   readonly calledEarly = new Set<string>();
-  /** Each logical server's last tools/list, kept listed while it cannot be reached. */
-  private lastTools = new Map<string, Tool[]>();
+  /** Logical servers whose tools the last tools/list showed. */
+  private shownTools = new Set<string>();
   private startup: Promise<void> | undefined;
   private started = false;
   private closed = false;
@@ -186,15 +186,15 @@ export class GatewaySession implements DownstreamOwner {
 
   async refreshTools(): Promise<Table<Tool>> {
     const listed = await this.listEach<Tool>('tools');
-    // A server that cannot be reached keeps its last listed tools: calls to them fail naming it.
-    // DEFECT outage-silent: they vanish from the list, and no list_changed says so.
-    const shown = listed.map((l) =>
-      l.error && !this.defects.has('outage-silent')
-        ? { ...l, items: this.lastTools.get(l.group.name) ?? [] }
-        : l,
-    );
-    for (const l of listed) if (!l.error) this.lastTools.set(l.group.name, l.items);
-    this.tools = buildTools(shown, this.settings, this.defects, (m) => this.log(m));
+    this.tools = buildTools(listed, this.settings, this.defects, (m) => this.log(m));
+    // A server that can no longer be reached drops out of the list: the client is told its tools are
+    // gone (once; its reconnect tells again). DEFECT outage-silent: they vanish without a word.
+    const gone = listed.filter((l) => l.error && this.shownTools.has(l.group.name));
+    for (const l of listed)
+      if (l.error || l.items.length === 0) this.shownTools.delete(l.group.name);
+      else this.shownTools.add(l.group.name);
+    if (gone.length > 0 && !this.closed && !this.defects.has('outage-silent'))
+      void this.server.sendToolListChanged().catch(() => {});
     this.firstTools ??= new Set(this.tools.list.map((t) => t.name));
     this.toolFailures = this.stillDownSinceStart(listed);
     this.unlisted = new Set(listed.filter((l) => l.error).map((l) => l.group.name));

@@ -96,6 +96,13 @@ describe('defects', () => {
       'no-host-check',
       'no-resume',
       'error-id-null',
+      // test/negative/gateway-resilience.test.ts and gateway-catalogue.test.ts
+      'iserror-first-block-only',
+      'added-tool-unroutable',
+      'calls-before-ready-fail',
+      'outage-silent',
+      'idle-sessions-kept',
+      'respawn-unserved',
     ];
     const covered = new Set([...DEFECT_CASES.map((c) => c.defect), ...elsewhere]);
     expect(DEFECT_NAMES.filter((n) => !covered.has(n))).toEqual([]);
