@@ -156,6 +156,15 @@ describe.concurrent('gateway resilience checks against the reference gateway', (
     }
   });
 
+  it('a gateway that keeps a down server listed, with errors naming it, shows the outage', {
+    timeout: 60_000,
+  }, async () => {
+    const id = 'gateway.outage-visible';
+    const r = (await limit(() => checkResults(sharedGateway(), [id]))).get(id)!;
+    expect(r.status, line(r)).toBe('pass');
+    expect(r.observed).toMatch(/^beta__lookup stays listed; a call to it fails naming beta, lookup/);
+  });
+
   it('growth per session is reported for each way a session ends', { timeout: 90_000 }, async () => {
     const leak = (await limit(() => checkResults(gateway(['session-leak']), SESSIONS))) as Map<
       string,
