@@ -4,7 +4,7 @@ import type { ToolSpec } from '../../schema/fleet.js';
 import type { CheckContext } from '../context.js';
 import { warmUpFailed } from '../needs.js';
 import type { Session } from '../session.js';
-import type { Verdict } from '../types.js';
+import { skip, type Verdict } from '../types.js';
 import { available, describeCall, ms, sleep } from './resilience-util.js';
 
 /**
@@ -109,6 +109,14 @@ export async function sessionFootprint(
   end: (s: Session) => Promise<unknown>,
   windowMs: number,
 ): Promise<Footprint | Verdict> {
+  const servers = ctx.fleet.spec.servers;
+  // A stateless mock answers any session id: its sessions cannot be counted.
+  const httpMocks = servers
+    .filter((s) => s.transport === 'http' && !s.http.stateless)
+    .map((s) => ctx.mock(s.name));
+  const stdioMocks = servers.filter((s) => s.transport === 'stdio').map((s) => ctx.mock(s.name));
+  if (httpMocks.length + stdioMocks.length === 0)
+    return skip('no fleet server whose sessions can be counted (stateful Streamable HTTP or stdio)');
   const plan = oneToolPerServer(ctx);
   const names = new Map(
     await available(
@@ -123,9 +131,6 @@ export async function sessionFootprint(
     const c = await ctx.session!.call(names.get(p.logical)!, p.args);
     if (c.outcome !== 'ok') return warmUpFailed(p.logical, describeCall(c));
   }
-  const servers = ctx.fleet.spec.servers;
-  const httpMocks = servers.filter((s) => s.transport === 'http').map((s) => ctx.mock(s.name));
-  const stdioMocks = servers.filter((s) => s.transport === 'stdio').map((s) => ctx.mock(s.name));
   const procs = () => stdioMocks.reduce((n, m) => n + m.instances(), 0);
   let before = 0;
   for (const m of stdioMocks) before += await settledInstances(m, ctx.signal);
