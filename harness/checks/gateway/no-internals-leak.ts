@@ -6,7 +6,7 @@ import {
   callRaw,
   describeAnswer,
   exposedTool,
-  networkServers,
+  faultServer,
 } from './catalogue-util.js';
 
 /**
@@ -27,7 +27,7 @@ export const noInternalsLeak = check({
   async run(ctx) {
     const session = ctx.session;
     if (!session) return skip('no single endpoint');
-    const server = [...networkServers(ctx)].reverse().find((s) => s.tools.length >= 2);
+    const server = faultServer(ctx, 2);
     if (!server) return skip('no network server of the fleet has two tools to fail');
     const [first, second] = server.tools.slice(-2).map((t) => t.name) as [string, string];
     const [nameA, nameB] = await Promise.all([
