@@ -25,9 +25,24 @@ export async function callTool(
   req: CallToolRequest,
   ctx: ServerContext,
 ): Promise<CallToolResult> {
+  session.callsInFlight++;
+  try {
+    return await serveCall(session, req, ctx);
+  } finally {
+    session.callsInFlight--;
+  }
+}
+
+async function serveCall(
+  session: GatewaySession,
+  req: CallToolRequest,
+  ctx: ServerContext,
+): Promise<CallToolResult> {
   const { defects, gw } = session;
   const name = req.params.name;
-  const early = Date.now() - session.initializedAt < 500;
+  // Seen on arrival (DEFECT calls-before-ready-fail): soon after the handshake, nothing listed, another call served.
+  const crowded =
+    Date.now() - session.initializedAt < 500 && !session.listedOnce && session.callsInFlight > 1;
   const route = session.tools.routes.get(name) ?? (await session.refreshTools()).routes.get(name);
   if (!route) {
     const unreachable = session.unreachableFor(name);
@@ -40,11 +55,10 @@ export async function callTool(
   if (defects.has('added-tool-unroutable') && session.firstTools && !session.firstTools.has(name))
     throw new ProtocolError(GATEWAY_ERROR.invalidParams, `Unknown tool: ${name}`);
   const site = { server: route.group.name, target: route.name };
-  // DEFECT calls-before-ready-fail: the first call to each server arriving soon after the handshake fails.
-  if (defects.has('calls-before-ready-fail') && early && !session.calledEarly.has(site.server)) {
-    session.calledEarly.add(site.server);
+  // DEFECT calls-before-ready-fail: while a new session's catalogue is still being built (no tools/list
+  // answered yet, within 500 ms of the handshake) it serves one call at a time and refuses the others.
+  if (defects.has('calls-before-ready-fail') && crowded)
     throw new ProtocolError(GATEWAY_ERROR.internal, `${site.server}/${site.target}: not ready yet`);
-  }
   const dead = defects.has('dead-backend-cascade') ? session.deadDownstream() : undefined;
   if (dead) {
     const f = classify(new DownstreamUnavailable(`backend ${dead.name} is down`), session.timeoutMs);

@@ -29,7 +29,7 @@ export const DEFECTS = {
   'bad-cursor-accepted': 'answers an invalid cursor with the first page instead of -32602',
   'tools-late': 'tools/list is empty for the first 500 ms after the handshake',
   'calls-before-ready-fail':
-    'the first call to each downstream within 500 ms after the handshake fails (-32603, not ready yet)',
+    'until a new session has its first tools/list answered (within 500 ms of the handshake), a call arriving while another is served fails (-32603, not ready yet)',
   'added-tool-unroutable':
     'lists a tool a downstream added after the session started, but answers calls to it with -32602 (unknown tool)',
   // results and errors

@@ -31,6 +31,7 @@ export function registerHandlers(session: GatewaySession): void {
     if (defects.has('down-at-start-fatal')) await session.start();
     if (defects.has('tools-late') && Date.now() - session.initializedAt < 500) return { tools: [] };
     const { list } = await session.refreshTools();
+    session.listedOnce = true;
     if (defects.has('down-at-start-fatal') && session.toolFailures.length > 0) {
       throw new ProtocolError(
         GATEWAY_ERROR.internal,

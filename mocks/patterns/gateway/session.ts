@@ -45,8 +45,9 @@ export class GatewaySession implements DownstreamOwner {
   initializedAt = Date.now();
   /** Exposed tool names of the session's first tools/list (DEFECT added-tool-unroutable). */
   firstTools: Set<string> | undefined;
-  /** Servers called in the first 500 ms (DEFECT calls-before-ready-fail). */
-  readonly calledEarly = new Set<string>();
+  /** tools/call requests being served, and whether a tools/list was answered (DEFECT calls-before-ready-fail). */
+  callsInFlight = 0;
+  listedOnce = false;
   /** Logical servers whose tools the last tools/list showed. */
   private shownTools = new Set<string>();
   private startup: Promise<void> | undefined;
