@@ -20,9 +20,21 @@ export default defineConfig({
           ...shared,
           name: 'main',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.timing.test.ts'],
+          exclude: ['test/**/*.timing.test.ts', 'test/negative/defect-table.test.ts'],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          // Every reference-gateway defect against whole suites: one file, four gateways at a time,
+          // run alone after the others so the machine is not shared with them.
+          name: 'defect-table',
+          include: ['test/negative/defect-table.test.ts'],
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -34,7 +46,7 @@ export default defineConfig({
           fileParallelism: false,
           // A sub-millisecond claim on a shared machine: one unlucky scheduling burst is not a defect.
           retry: 2,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

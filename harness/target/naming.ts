@@ -189,6 +189,15 @@ function logicalNamesOf(
     }
     case 'prefix': {
       const names = parsePrefixed(tool.name, naming.prefix, naming.separator);
+      // A name the rule does not explain (a gateway that did not prefix, or used another separator)
+      // is still mapped by the origin tag its server put in the description: judge the behaviour,
+      // not the naming (gateway.tools-exposed-once and names-valid report the naming itself).
+      const explained = names.length > 0 && (expected.length === 0 || names.some((n) => expected.includes(n)));
+      if (!explained) {
+        const tagged = [...new Set(originTagsIn(tool.description).map((t) => `${t.server}.${t.tool}`))];
+        if (tagged.length > 0)
+          return { names: tagged, why: 'several different origin tags in its description' };
+      }
       if (names.length === 0) {
         return { names, why: `does not match ${naming.prefix}${naming.separator}TOOL` };
       }

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceFleet } from '../../harness/checks/fleet.js';
 import { checkResults, referenceGateway } from '../helpers/checks.js';
 import { limiter } from '../helpers/limiter.js';
-import { CORRECT_GATEWAY_NOT_PASSING, notPassingInGatewaySuites } from './whole-suites.js';
 
 /**
  * Capabilities both ways (gateway.capabilities-relayed, with
@@ -83,13 +82,4 @@ describe('capabilities both ways', () => {
       expect(got?.observed).toMatch(/→ \["albert","alice"\] \(alpha's values\)/);
     });
   });
-
-  it.each(['completion-dropped', 'subscribe-dropped'])(
-    'with %s, only capabilities-relayed does not pass in the gateway, http and security suites',
-    { timeout: 120_000 },
-    async (defect) => {
-      const { notPassing, why } = await notPassingInGatewaySuites([defect]);
-      expect(notPassing, why).toEqual({ ...CORRECT_GATEWAY_NOT_PASSING, [RELAYED]: 'fail' });
-    },
-  );
 });

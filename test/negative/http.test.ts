@@ -5,7 +5,6 @@ import { TargetSpecSchema } from '../../harness/schema/target.js';
 import { BREAKS, type Break, startBrokenHttp } from '../fixtures/broken-http/server.js';
 import { checkResults, referenceGateway } from '../helpers/checks.js';
 import { limiter } from '../helpers/limiter.js';
-import { CORRECT_GATEWAY_NOT_PASSING, notPassingInGatewaySuites } from './whole-suites.js';
 
 /**
  * The http suite passes against a conforming SUT, and each check fails against
@@ -48,11 +47,6 @@ const GATEWAY_ROWS: Array<[string, string, RegExp, 'fail' | 'warn']> = [
   ['http.error-keeps-id', 'error-id-null', /unknown Mcp-Session-Id → HTTP 404: id null/, 'warn'],
   ['http.sse-resume', 'no-resume', /GET with Last-Event-ID .* → HTTP 500/, 'warn'],
 ];
-
-/** The new HTTP defects across the gateway, http and security suites: only their own check does not pass. */
-const WHOLE_SUITE_ROWS = GATEWAY_ROWS.filter(([id]) =>
-  ['http.foreign-host-403', 'http.error-keeps-id', 'http.sse-resume'].includes(id),
-);
 
 /** [check, fixture break, what the observation shows]. */
 const FIXTURE_ROWS: Array<[string, Break, RegExp]> = [
@@ -108,15 +102,6 @@ describe('http suite', () => {
       await srv.close();
     }
   });
-
-  it.each(WHOLE_SUITE_ROWS)(
-    'with %s broken by %s, only that check does not pass in the gateway, http and security suites',
-    { timeout: 120_000 },
-    async (id, defect, _shows, status) => {
-      const { notPassing, why } = await notPassingInGatewaySuites([defect]);
-      expect(notPassing, why).toEqual({ ...CORRECT_GATEWAY_NOT_PASSING, [id]: status });
-    },
-  );
 
   it.each(FIXTURE_ROWS)('%s fails against a server that breaks it (%s)', async (id, breaks, shows) => {
     const run = await onFixture(breaks, false, (url) => runChecks({ target: direct(url), only: [id] }));

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { nowUs } from '../../measure/clock.js';
 import { clip } from '../../runner/outcome.js';
+import { resolveTools } from '../needs.js';
 import { check, fail, pass, skip } from '../types.js';
 import {
   callRaw,
@@ -37,8 +38,9 @@ export const argsPassthrough = check({
     const server = networkServers(ctx).find((s) => s.tools.some((t) => t.name === 'echo'));
     if (!server) return skip('no network server of the fleet has an echo tool');
     const logical = `${server.name}.echo`;
-    const name = await exposedTool(ctx, logical);
-    if (!name) return fail(`${logical} is not exposed`);
+    const r = await resolveTools(ctx, [logical]);
+    if (!r.names) return r.verdict;
+    const name = r.names[0] as string;
 
     const since = nowUs();
     const a = await callRaw(ctx, session, name, ARGS, { [META_KEY]: META_VALUE });

@@ -15,6 +15,9 @@ import {
  * their tools are listed and callable, and calls to the missing backend fail
  * with an error rather than hanging or taking the whole gateway down.
  */
+/** How long after the relaunch alpha's tools may take to appear in tools/list. */
+const LISTING_MS = 2000;
+
 export const backendDownAtStart = check({
   id: 'gateway.backend-down-at-start',
   title: 'a backend down at start does not take the gateway down',
@@ -62,9 +65,18 @@ export const backendDownAtStart = check({
     const relaunchMs = ms(performance.now() - t0);
     const s = ctx.session;
     if (!s) return fail('after the relaunch the SUT has no session');
-    let tools: Awaited<ReturnType<typeof s.tools>>;
+    let tools: Awaited<ReturnType<typeof s.tools>> = [];
     try {
-      tools = await s.tools();
+      // A list that fills in over the first moments is gateway.tools-ready-at-handshake's business:
+      // alpha.echo counts as listed if it appears within LISTING_MS.
+      await waitFor(
+        async () => {
+          tools = await s.tools();
+          return listedAs(ctx, tools, 'alpha', 'echo') !== undefined;
+        },
+        LISTING_MS,
+        { stepMs: 100, signal: ctx.signal },
+      );
     } catch (e) {
       return fail(`with beta down, tools/list fails: ${(e as Error).message}`, { relaunchMs });
     }

@@ -1,5 +1,5 @@
 import { nowUs } from '../../measure/clock.js';
-import { check, fail, pass, skip } from '../types.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import { callRaw, describeAnswer, exposedTool } from './catalogue-util.js';
 
 /**
@@ -56,6 +56,8 @@ export const collidingNames = check({
       seen.push(`${server} received ${got.length} ${tool} call(s)`);
     }
     const observed = [...problems, ...seen].join('; ');
+    // Neither colliding tool reachable: nothing about collisions was seen.
+    if (sent.size === 0) return blocked(observed, 'gateway.tools-exposed-once');
     return problems.length === 0 ? pass(observed) : fail(observed);
   },
 });

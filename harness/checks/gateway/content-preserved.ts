@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { clip } from '../../runner/outcome.js';
+import { resolveTools } from '../needs.js';
 import { check, fail, pass, skip } from '../types.js';
 import { answer, callRaw, describeAnswer, direct, exposedTool, networkServers } from './catalogue-util.js';
 
@@ -28,8 +29,9 @@ export const contentPreserved = check({
     if (!pick || pick.kinds.size < 2)
       return skip('no network tool of the fleet answers with several content types');
     const logical = `${pick.server}.${pick.tool.name}`;
-    const name = await exposedTool(ctx, logical);
-    if (!name) return fail(`${logical} is not exposed`);
+    const r = await resolveTools(ctx, [logical]);
+    if (!r.names) return r.verdict;
+    const name = r.names[0] as string;
 
     const via = await callRaw(ctx, session, name, {});
     const own = await answer(

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { clip } from '../../runner/outcome.js';
-import { check, fail, pass, skip } from '../types.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import { callRaw, describeAnswer, exposedTool, networkServers } from './catalogue-util.js';
 
 const DATA = { retryAfterMs: 1234, reason: 'mcp-harness probe' };
@@ -50,11 +50,12 @@ export const jsonrpcErrorPreserved = check({
     }
     if (cases.length === 0) return skip('no tool of the fleet can answer with a JSON-RPC error');
 
+    const unexposed: string[] = [];
     for (const c of cases) {
       const logical = `${c.server}.${c.tool}`;
       const name = await exposedTool(ctx, logical);
       if (!name) {
-        problems.push(`${logical} is not exposed`);
+        unexposed.push(logical);
         continue;
       }
       const a = await callRaw(ctx, session, name, { message: 'x' });
@@ -71,6 +72,11 @@ export const jsonrpcErrorPreserved = check({
       }
     }
     const observed = [...problems, ...seen].join('; ');
+    if (seen.length === 0)
+      return blocked(
+        `the SUT does not expose ${unexposed.map((l) => `'${l}'`).join(', ')}`,
+        'gateway.tools-exposed-once',
+      );
     return problems.length === 0 ? pass(observed) : fail(observed);
   },
 });

@@ -1,5 +1,5 @@
 import { leaksIn } from '../internals.js';
-import { check, fail, pass, skip } from '../types.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import {
   type Answer,
   answerText,
@@ -34,7 +34,11 @@ export const noInternalsLeak = check({
       exposedTool(ctx, `${server.name}.${first}`),
       exposedTool(ctx, `${server.name}.${second}`),
     ]);
-    if (!nameA || !nameB) return fail(`${server.name}.${nameA ? second : first} is not exposed`);
+    if (!nameA || !nameB)
+      return blocked(
+        `the SUT does not expose '${server.name}.${nameA ? second : first}'`,
+        'gateway.tools-exposed-once',
+      );
 
     const mock = ctx.mock(server.name);
     await mock.addFault({

@@ -157,7 +157,9 @@ export const recoveryAfterRestart = check({
     if (gammaBlocked) return warmUpFailed(stdio[0]![0], gammaBlocked);
     // A process that never went away proves nothing about respawning it.
     if (proc && !proc.gone)
-      return skip(`gamma's processes did not exit within 3 s of the kill: its recovery could not be observed`);
+      return skip(
+        `gamma's processes did not exit within 3 s of the kill: its recovery could not be observed`,
+      );
     const stdioPart = proc
       ? `; gamma respawned and served ${ms(proc.timeToRecoverMs!)} ms after the kill (${proc.failedCalls} failed calls)`
       : '';

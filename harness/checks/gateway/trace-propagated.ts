@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { nowUs } from '../../measure/clock.js';
-import { check, fail, pass, skip } from '../types.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import { callRaw, describeAnswer, exposedTool, networkServers } from './catalogue-util.js';
 
 const TRACEPARENT_RE = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
@@ -26,7 +26,8 @@ export const tracePropagated = check({
     if (!server) return skip('no network server of the fleet has tools');
     const tool = (server.tools.find((t) => t.name === 'echo') ?? server.tools[0])?.name as string;
     const name = await exposedTool(ctx, `${server.name}.${tool}`);
-    if (!name) return fail(`${server.name}.${tool} is not exposed`);
+    if (!name)
+      return blocked(`the SUT does not expose '${server.name}.${tool}'`, 'gateway.tools-exposed-once');
 
     const traceId = randomBytes(16).toString('hex');
     const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;

@@ -66,6 +66,17 @@ describe('prefix naming', () => {
     ]);
   });
 
+  it('maps a name the rule does not explain through its origin tag (a gateway that did not prefix)', () => {
+    const map = buildToolMap(
+      [tagged('forecast', 'weather', 'forecast'), tagged('math/add', 'math', 'add'), tool('healthz')],
+      naming,
+      ['weather.forecast', 'math.add'],
+    );
+    expect(map.resolve('weather.forecast')).toBe('forecast');
+    expect(map.resolve('math.add')).toBe('math/add');
+    expect(map.problems).toEqual([expect.objectContaining({ exposed: 'healthz', problem: 'unmapped' })]);
+  });
+
   it('disambiguates a separator inside names with the expected tools, else reports ambiguous', () => {
     const tools = [tool('my__srv__run')];
     const known = buildToolMap(tools, naming, ['my__srv.run']);

@@ -1,0 +1,34 @@
+import { describe, it } from 'vitest';
+import { DEFECT_NAMES } from '../../mocks/patterns/gateway/defects.js';
+import { limiter } from '../helpers/limiter.js';
+import { DEFECT_TABLE } from './defect-table.js';
+import { CORRECT_GATEWAY_NOT_PASSING, notPassingInGatewaySuites } from './whole-suites.js';
+
+/**
+ * Every reference-gateway defect × the gateway, http and security suites: the
+ * exact set of checks that do not pass, and how. A defect trips its own
+ * check(s) and nothing else may fail, warn, skip or block, except the checks
+ * its defect really keeps from running (a lost tool blocks the checks that
+ * need it), which the table lists. Needs `npm run build`.
+ */
+
+const limit = limiter(4);
+
+const sorted = (o: Record<string, string>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+describe.concurrent('every reference-gateway defect against every gateway suite', () => {
+  it('the table has one row per defect', ({ expect }) => {
+    expect(Object.keys(DEFECT_TABLE).sort()).toEqual([...DEFECT_NAMES].sort());
+  });
+
+  it('the correct gateway passes everything', { timeout: 300_000 }, async ({ expect }) => {
+    const { notPassing, why } = await limit(() => notPassingInGatewaySuites([]));
+    expect(sorted(notPassing), why).toEqual(sorted(CORRECT_GATEWAY_NOT_PASSING));
+  });
+
+  it.for(DEFECT_NAMES)('--defect %s', { timeout: 300_000 }, async (defect, { expect }) => {
+    const { notPassing, why } = await limit(() => notPassingInGatewaySuites([defect]));
+    expect(sorted(notPassing), why).toEqual(sorted({ ...CORRECT_GATEWAY_NOT_PASSING, ...DEFECT_TABLE[defect] }));
+  });
+});
