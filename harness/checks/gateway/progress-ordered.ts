@@ -1,4 +1,4 @@
-import { check, fail, pass, skip } from '../types.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import { callEvidence, describeCall, runProgress } from './resilience-util.js';
 
 /**
@@ -27,8 +27,9 @@ export const progressOrdered = check({
     };
     if (call.outcome !== 'ok') return fail(`the call failed: ${describeCall(call)}`, evidence);
     if (notes.length === 0)
-      return skip(
-        'no progress notification reached the client: nothing to order (see gateway.progress-relayed)',
+      return blocked(
+        'no progress notification reached the client: nothing to order',
+        'gateway.progress-relayed',
       );
     const late = notes.filter((n) => !n.beforeResult);
     const backwards = notes.filter((n, i) => i > 0 && !(n.progress > notes[i - 1]!.progress));
