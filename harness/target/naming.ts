@@ -192,7 +192,8 @@ function logicalNamesOf(
       // A name the rule does not explain (a gateway that did not prefix, or used another separator)
       // is still mapped by the origin tag its server put in the description: judge the behaviour,
       // not the naming (gateway.tools-exposed-once and names-valid report the naming itself).
-      const explained = names.length > 0 && (expected.length === 0 || names.some((n) => expected.includes(n)));
+      const explained =
+        names.length > 0 && (expected.length === 0 || names.some((n) => expected.includes(n)));
       if (!explained) {
         const tagged = [...new Set(originTagsIn(tool.description).map((t) => `${t.server}.${t.tool}`))];
         if (tagged.length > 0)

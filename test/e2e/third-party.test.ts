@@ -14,7 +14,11 @@ const ROOT = join(import.meta.dirname, '../..');
 
 const unexpected = (results: CheckResult[]) =>
   results
-    .filter((r) => ((r.status === 'fail' || r.status === 'warn' || r.status === 'blocked') && !r.expectedFailure) || r.stale)
+    .filter(
+      (r) =>
+        ((r.status === 'fail' || r.status === 'warn' || r.status === 'blocked') && !r.expectedFailure) ||
+        r.stale,
+    )
     .map((r) => `${r.id}: ${r.status}${r.stale ? ' (stale baseline entry)' : ''} — ${r.observed}`);
 
 describe.concurrent('third-party gateways against their baselines', () => {

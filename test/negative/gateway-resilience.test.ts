@@ -106,41 +106,13 @@ const notPassing = (results: Map<string, CheckResult>, except?: string) =>
 
 type Row = [checkId: string, defect: DefectName, exact?: 'exact'];
 
-/** Each resilience check and the defect that breaks it; `exact` rows run every resilience check. */
-const ROWS: Row[] = [
-  ['gateway.hung-backend-bounded', 'no-timeout'],
-  ['gateway.crashed-backend-isolated', 'dead-backend-cascade'],
-  ['gateway.malformed-backend-survived', 'malformed-poisons', 'exact'],
-  ['gateway.recovery-after-restart', 'no-reconnect'],
-  ['gateway.recovery-after-restart', 'respawn-unserved'],
-  ['gateway.outage-visible', 'outage-silent', 'exact'],
-  ['gateway.reinit-after-404', 'stale-session', 'exact'],
-  [FAILOVER, 'no-failover'],
-  ['gateway.list-changed-relayed', 'list-changed-dropped'],
-  ['gateway.list-changed-relayed', 'added-tool-unroutable'],
-  ['gateway.progress-relayed', 'progress-dropped'],
-  ['gateway.progress-ordered', 'progress-after-result'],
-  ['gateway.cancellation-relayed', 'cancel-dropped'],
-  ['gateway.logs-relayed', 'logs-dropped', 'exact'],
-  ['gateway.server-requests-not-fabricated', 'sampling-fabricated'],
-  ['gateway.concurrent-calls-isolated', 'crossed-responses'],
-  ['gateway.sessions-isolated', 'notifications-leak'],
-  ['gateway.sessions-released', 'session-leak'],
-  ['gateway.abandoned-sessions-released', 'idle-sessions-kept'],
-  ['gateway.backend-down-at-start', 'down-at-start-fatal'],
-];
+/**
+ * Every other resilience check is shown failing on its own defect, across
+ * whole suites, by defect-table.test.ts; failover needs a replica fleet.
+ */
+const ROWS: Row[] = [[FAILOVER, 'no-failover']];
 
 describe.concurrent('gateway resilience checks against the reference gateway', () => {
-  it('every check has a row', () => {
-    expect(IDS.filter((id) => !ROWS.some(([c]) => c === id))).toEqual([]);
-  });
-
-  it('all pass on the correct gateway', { timeout: 110_000 }, async () => {
-    const results = await limit(() => checkResults(gateway(), IDS));
-    expect(notPassing(results)).toEqual([]);
-    expect([...results.keys()].sort()).toEqual([...IDS].sort());
-  });
-
   it('failover-to-replica passes when replicas are declared', { timeout: 60_000 }, async () => {
     const r = (await limit(() => checkResults(replicaGateway(), [FAILOVER]))).get(FAILOVER)!;
     expect(r.status, line(r)).toBe('pass');

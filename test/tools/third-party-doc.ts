@@ -33,7 +33,9 @@ const counts = (results: readonly CheckResult[]) => {
 };
 
 function section(name: string, version: string, results: readonly CheckResult[]): string[] {
-  const findings = results.filter((r) => r.status === 'fail' || r.status === 'warn' || r.status === 'blocked');
+  const findings = results.filter(
+    (r) => r.status === 'fail' || r.status === 'warn' || r.status === 'blocked',
+  );
   const skipped = results.filter((r) => r.status === 'skip');
   return [
     `## ${name}@${version}`,

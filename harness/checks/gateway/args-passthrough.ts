@@ -7,7 +7,6 @@ import {
   callRaw,
   describeAnswer,
   differences,
-  exposedTool,
   listOf,
   networkServers,
 } from './catalogue-util.js';

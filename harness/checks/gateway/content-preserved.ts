@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { clip } from '../../runner/outcome.js';
 import { resolveTools } from '../needs.js';
 import { check, fail, pass, skip } from '../types.js';
-import { answer, callRaw, describeAnswer, direct, exposedTool, networkServers } from './catalogue-util.js';
+import { answer, callRaw, describeAnswer, direct, networkServers } from './catalogue-util.js';
 
 const show = (v: unknown) => clip(v === undefined ? 'nothing' : JSON.stringify(v), 160);
 
