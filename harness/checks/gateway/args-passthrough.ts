@@ -3,13 +3,7 @@ import { nowUs } from '../../measure/clock.js';
 import { clip } from '../../runner/outcome.js';
 import { resolveTools } from '../needs.js';
 import { check, fail, pass, skip } from '../types.js';
-import {
-  callRaw,
-  describeAnswer,
-  differences,
-  listOf,
-  networkServers,
-} from './catalogue-util.js';
+import { callRaw, describeAnswer, differences, listOf, networkServers } from './catalogue-util.js';
 
 const ARGS = {
   message: 'args-passthrough ✓ «ünïcode»',
