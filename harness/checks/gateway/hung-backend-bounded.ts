@@ -29,9 +29,13 @@ export const hungBackendBounded = check({
     'a later answer is slow, none at all is a hang',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
-    const r = await resolveTools(ctx, ['alpha.slow', 'beta.echo']);
+    // A bridge has no other backend: then only the bound is judged.
+    const r = await resolveTools(
+      ctx,
+      ctx.fleet.mocks.has('beta') ? ['alpha.slow', 'beta.echo'] : ['alpha.slow'],
+    );
     if (!r.names) return r.verdict;
-    const [slow, other] = r.names as [string, string];
+    const [slow, other] = r.names as [string, string | undefined];
     const alpha = ctx.mock('alpha');
     const fault = await alpha.addFault({ id: 'mcp-harness-hung-backend', type: 'hang', tools: ['slow'] });
     ctx.defer(() => alpha.removeFault(fault));
@@ -40,7 +44,7 @@ export const hungBackendBounded = check({
     const wait = waitMs(ctx);
     const [hung, concurrent] = await Promise.all([
       s.call(slow, {}, { timeoutMs: wait }),
-      s.call(other, { message: 'while alpha hangs' }),
+      other ? s.call(other, { message: 'while alpha hangs' }) : Promise.resolve(undefined),
     ]);
     const t = timing(ctx, hung);
     const evidence = {
@@ -48,7 +52,7 @@ export const hungBackendBounded = check({
       waitMs: wait,
       timeToErrorMs: t.timeToAnswerMs,
       hungCall: callEvidence(hung),
-      concurrentCall: callEvidence(concurrent),
+      ...(concurrent ? { concurrentCall: callEvidence(concurrent) } : {}),
     };
     if (t.verdict === 'hung') return fail(t.says, evidence);
     if (hung.outcome === 'ok')
@@ -62,13 +66,16 @@ export const hungBackendBounded = check({
         evidence,
       );
     if (t.verdict === 'slow') return fail(`${t.says}: ${describeCall(hung)}`, evidence);
-    if (concurrent.outcome !== 'ok')
+    if (concurrent && concurrent.outcome !== 'ok')
       return fail(
         `the hung call was answered (${describeCall(hung)}), but a concurrent call to beta failed: ${describeCall(concurrent)}`,
         evidence,
       );
     return pass(
-      `${t.says}: ${describeCall(hung)}; beta answered meanwhile in ${Math.round(concurrent.durationMs)} ms`,
+      `${t.says}: ${describeCall(hung)}` +
+        (concurrent
+          ? `; beta answered meanwhile in ${Math.round(concurrent.durationMs)} ms`
+          : ' (no other backend)'),
       evidence,
     );
   },

@@ -1,4 +1,4 @@
-import { check, fail, pass, skip } from '../types.js';
+import { blocked, check, fail, pass, skip } from '../types.js';
 import { collect, fleetTool, resolveTools, sleep, waitFor } from './resilience-util.js';
 
 const WAIT_MS = 1000;
@@ -61,8 +61,9 @@ export const sessionsIsolated = check({
       leaks.push(`session B was asked ${asked.b} sampling request(s) caused by session A's call`);
     if (leaks.length > 0) return fail(leaks.join('; '), evidence);
     if (logsA.length === 0 && asked.a === 0)
-      return skip(
-        'session A received neither its log message nor its sampling request: isolation cannot be observed (see gateway.logs-relayed)',
+      return blocked(
+        'session A received neither its log message nor its sampling request: isolation cannot be observed',
+        'gateway.logs-relayed',
       );
     return pass(
       `A received ${logsA.length} log message(s)${sampleTool ? ` and ${asked.a} sampling request(s)` : ''}; B received none`,
