@@ -1,5 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/client';
 import { nowUs } from '../../measure/clock.js';
+import { formatMs } from '../../report/format.js';
+import { sleep as runnerSleep } from '../../runner/deadline.js';
 import { clip, describeOutcome, textOf } from '../../runner/outcome.js';
 import type { ToolSpec } from '../../schema/fleet.js';
 import { originTagsIn } from '../../target/naming.js';
@@ -53,34 +55,23 @@ export function timing(
     return {
       verdict: 'slow',
       timeToAnswerMs: t,
-      says: `answered after ${seconds(t)}, deadline ${seconds(deadline)}: slow, not hung`,
+      says: `answered after ${formatMs(t)}, deadline ${formatMs(deadline)}: slow, not hung`,
     };
   return {
     verdict: 'in time',
     timeToAnswerMs: t,
-    says: `answered after ${seconds(t)} (deadline ${seconds(deadline)})`,
+    says: `answered after ${formatMs(t)} (deadline ${formatMs(deadline)})`,
   };
 }
-
-/** `1.5 s` or `250 ms`. */
-const seconds = (n: number): string => (n >= 1000 ? `${Math.round(n / 100) / 10} s` : `${Math.round(n)} ms`);
 
 /** Milliseconds rounded to 0.1 for evidence. */
 export const ms = (n: number): number => Math.round(n * 10) / 10;
 
 export const since = (t0: number): number => ms(performance.now() - t0);
 
+/** Sleep that ends early, quietly, when the signal aborts (the runner's sleep, which rejects then). */
 export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, delayMs);
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  return runnerSleep(delayMs, signal ?? new AbortController().signal).catch(() => {});
 }
 
 /** Poll `fn` until it returns a truthy value or `timeoutMs` passes; the value, or undefined. */

@@ -55,6 +55,21 @@ export function oneToolPerServer(ctx: CheckContext): PlainCall[] {
   });
 }
 
+/** oneToolPerServer, kept to the tools the SUT exposes, each with its exposed name. */
+export async function exposedPlainCalls(ctx: CheckContext): Promise<Array<PlainCall & { name: string }>> {
+  const plan = oneToolPerServer(ctx);
+  const names = new Map(
+    await available(
+      ctx,
+      plan.map((p) => p.logical),
+    ),
+  );
+  return plan.flatMap((p) => {
+    const name = names.get(p.logical);
+    return name ? [{ ...p, name }] : [];
+  });
+}
+
 /** The HTTP status a mock answers for a ping on one of its sessions (404: the session is gone). */
 async function sessionStatus(url: string, sessionId: string): Promise<number> {
   const res = await fetch(url, {
@@ -117,18 +132,11 @@ export async function sessionFootprint(
   const stdioMocks = servers.filter((s) => s.transport === 'stdio').map((s) => ctx.mock(s.name));
   if (httpMocks.length + stdioMocks.length === 0)
     return skip('no fleet server whose sessions can be counted (stateful Streamable HTTP or stdio)');
-  const plan = oneToolPerServer(ctx);
-  const names = new Map(
-    await available(
-      ctx,
-      plan.map((p) => p.logical),
-    ),
-  );
-  const calls = plan.filter((p) => names.has(p.logical));
+  const calls = await exposedPlainCalls(ctx);
   if (calls.length === 0) return warmUpFailed('a tool of every fleet server', 'none is exposed');
   // Shared downstreams are up before the count starts.
   for (const p of calls) {
-    const c = await ctx.session!.call(names.get(p.logical)!, p.args);
+    const c = await ctx.session!.call(p.name, p.args);
     if (c.outcome !== 'ok') return warmUpFailed(p.logical, describeCall(c));
   }
   const procs = () => stdioMocks.reduce((n, m) => n + m.instances(), 0);
@@ -141,7 +149,7 @@ export async function sessionFootprint(
   );
   for (const s of sessions)
     for (const p of calls) {
-      const c = await s.call(names.get(p.logical)!, p.args);
+      const c = await s.call(p.name, p.args);
       if (c.outcome !== 'ok') return warmUpFailed(`${p.logical} on a new session`, describeCall(c));
     }
   const during = procs();

@@ -1,8 +1,8 @@
 import type { CallProbe } from '../session.js';
 import { blocked, check, fail, pass, skip } from '../types.js';
 import { catalogue, listOf } from './catalogue-util.js';
-import { available, callEvidence, describeCall } from './resilience-util.js';
-import { oneToolPerServer } from './session-footprint.js';
+import { callEvidence, describeCall } from './resilience-util.js';
+import { exposedPlainCalls, oneToolPerServer } from './session-footprint.js';
 
 /**
  * A client lists tools and calls them right after initialize (most hosts do):
@@ -23,20 +23,13 @@ export const toolsReadyAtHandshake = check({
     'and a call to a tool of every fleet server, sent at the same moment, succeeds',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');
-    const plan = oneToolPerServer(ctx);
-    const names = new Map(
-      await available(
-        ctx,
-        plan.map((p) => p.logical),
-      ),
-    );
-    const calls = plan.filter((p) => names.has(p.logical));
+    const calls = await exposedPlainCalls(ctx);
 
     const fresh = await ctx.open({ label: 'tools-ready-at-handshake' });
     // Everything at once, as a host does right after the handshake.
     const [first, ...early] = await Promise.all([
       catalogue(ctx, fresh),
-      ...calls.map((p) => fresh.call(names.get(p.logical)!, p.args)),
+      ...calls.map((p) => fresh.call(p.name, p.args)),
     ]);
     const settled = await catalogue(ctx, ctx.session);
     if (settled.tools.length === 0) return fail('the established session lists no tools either');
@@ -52,7 +45,7 @@ export const toolsReadyAtHandshake = check({
     };
     for (const [i, p] of calls.entries()) {
       const e = early[i] as CallProbe;
-      const again = e.outcome === 'ok' ? undefined : await fresh.call(names.get(p.logical)!, p.args);
+      const again = e.outcome === 'ok' ? undefined : await fresh.call(p.name, p.args);
       evidence[p.logical] = { first: callEvidence(e), ...(again ? { later: callEvidence(again) } : {}) };
       if (!again) continue;
       if (again.outcome === 'ok') failedEarly.push(`${p.logical}: ${describeCall(e)}`);
@@ -78,7 +71,7 @@ export const toolsReadyAtHandshake = check({
     const served = calls.filter((_, i) => (early[i] as CallProbe).outcome === 'ok').map((p) => p.logical);
     return pass(
       `the first tools/list of a new session held all ${settled.tools.length} tools; ` +
-        `calls sent with it reached ${served.length} of ${plan.length} servers (${listOf(served)})` +
+        `calls sent with it reached ${served.length} of ${oneToolPerServer(ctx).length} servers (${listOf(served)})` +
         (broken.length > 0 ? `; not judged (failing later too): ${broken.join('; ')}` : ''),
       evidence,
     );
