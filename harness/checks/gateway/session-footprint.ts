@@ -5,7 +5,7 @@ import type { CheckContext } from '../context.js';
 import { warmUpFailed } from '../needs.js';
 import type { Session } from '../session.js';
 import { skip, type Verdict } from '../types.js';
-import { available, describeCall, ms, sleep } from './resilience-util.js';
+import { available, describeCall, ms, resolveTools, sleep } from './resilience-util.js';
 
 /**
  * What client sessions leave behind downstream: the HTTP sessions a gateway
@@ -133,7 +133,12 @@ export async function sessionFootprint(
   if (httpMocks.length + stdioMocks.length === 0)
     return skip('no fleet server whose sessions can be counted (stateful Streamable HTTP or stdio)');
   const calls = await exposedPlainCalls(ctx);
-  if (calls.length === 0) return warmUpFailed('a tool of every fleet server', 'none is exposed');
+  if (calls.length === 0) {
+    // Why none: the first planned tool's own verdict (a code-mode gateway skips, a missing tool blocks).
+    const first = oneToolPerServer(ctx)[0];
+    const r = first ? await resolveTools(ctx, [first.logical]) : undefined;
+    return r?.verdict ?? warmUpFailed('a tool of every fleet server', 'none is exposed');
+  }
   // Shared downstreams are up before the count starts.
   for (const p of calls) {
     const c = await ctx.session!.call(p.name, p.args);
