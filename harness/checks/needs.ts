@@ -72,11 +72,10 @@ async function reachesUnlisted(
 
 async function lookup(ctx: CheckContext, logical: string, probe: boolean): Promise<Resolved> {
   const { server, tool } = splitLogical(logical);
-  if (!server || !ctx.fleet.mocks.has(server))
-    return {
-      missing: `the fleet has no server for '${logical}'`,
-      verdict: skip(`the fleet has no server for '${logical}'`),
-    };
+  if (!server || !ctx.fleet.mocks.has(server)) {
+    const why = `the fleet has no server for '${logical}'`;
+    return { missing: why, verdict: skip(why) };
+  }
   const name = exposedName(ctx.target, logical, ctx.access);
   if (name) {
     const shared = sharing(ctx, logical, name);
@@ -128,11 +127,10 @@ export async function resolveTools(ctx: CheckContext, logical: readonly string[]
   let refreshed = false;
   for (const l of logical) {
     let r = await lookup(ctx, l, false);
-    if (!r.names && r.verdict.status === 'blocked' && !refreshed) {
+    if (!r.names && r.verdict.status === 'blocked') {
+      // One fresh listing per call (a slow backend left out of the first), then the predicted names.
+      if (!refreshed) await ctx.target.refreshTools().catch(() => {});
       refreshed = true;
-      await ctx.target.refreshTools().catch(() => {});
-      r = await lookup(ctx, l, true);
-    } else if (!r.names && r.verdict.status === 'blocked') {
       r = await lookup(ctx, l, true);
     }
     if (!r.names) return r;

@@ -19,7 +19,6 @@ import { conformanceFleet } from './fleet.js';
 import { restoreFleet } from './fleet-state.js';
 import { waitForDeadline } from './gateway/resilience-util.js';
 import { directToolGuard, exposedName } from './needs.js';
-import { preflight } from './preflight.js';
 import { allChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { openSession, type Session, sessionOf } from './session.js';
@@ -252,8 +251,7 @@ async function runOne(
     signal: ac.signal,
   };
   try {
-    const unmet = await raceSignal(preflight(c, ctx), ac.signal);
-    return guard.verdict(unmet ?? (await raceSignal(c.run(ctx), ac.signal)));
+    return guard.verdict(await raceSignal(c.run(ctx), ac.signal));
   } catch (e) {
     return guard.verdict(fail(`the check could not complete: ${(e as Error)?.message ?? String(e)}`), e);
   } finally {

@@ -1,6 +1,5 @@
 import type { CheckResult } from '../schema/result.js';
 import type { CheckContext } from './context.js';
-import type { Needs } from './preflight.js';
 
 /**
  * A check is one conformance assertion: plain data plus `run(ctx)`. Failures
@@ -35,8 +34,6 @@ export interface Check {
    * so a SUT that never recovers fails this check only, not every later one.
    */
   disruptive?: boolean;
-  /** What the check needs from the target and SUT, met before `run` is called (see preflight.ts). */
-  needs?: Needs;
   run(ctx: CheckContext): Promise<Verdict>;
 }
 
