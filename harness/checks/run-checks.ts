@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
-import { loadFleet } from '../config/fleet-file.js';
+import type { Fleet } from '../../mocks/server/fleet.js';
 import { HarnessError, isHarnessError } from '../errors.js';
 import { raceSignal } from '../runner/deadline.js';
 import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
@@ -14,8 +11,8 @@ import { type CodeMode, codeModeOf, codeModeReason } from '../target/access-dete
 import { type AccessRoutes, accessRoutes } from '../target/access-routes.js';
 import { openTarget, SUT, type Target } from '../target/target.js';
 import { applyBaseline, loadBaseline } from './baseline.js';
+import { acquireFleet, type CheckFleet } from './check-fleet.js';
 import type { CheckContext } from './context.js';
-import { conformanceFleet } from './fleet.js';
 import { restoreFleet } from './fleet-state.js';
 import { waitForDeadline } from './gateway/resilience-util.js';
 import { directToolGuard, exposedName } from './needs.js';
@@ -61,9 +58,6 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   const baseline = options.expectedFailures
     ? await loadBaseline(options.expectedFailures, new Set(allChecks().map((c) => c.id)))
     : {};
-  const fleetSpec = spec.checks?.fleet
-    ? await loadFleet(resolve(targetFile ? dirname(targetFile) : '.', spec.checks.fleet))
-    : conformanceFleet(spec.checks?.servers, spec.checks?.transport);
   const label = spec.name ?? (targetFile ? targetFile : spec.pattern);
   const state: RunState = {
     access: spec.access
@@ -71,17 +65,16 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
       : undefined,
   };
 
-  const work = await mkdtemp(join(tmpdir(), 'mcp-harness-check-'));
-  const fleet = createFleet(fleetSpec);
   const results: CheckResult[] = [];
   const emit = (r: CheckResult) => {
     results.push(r);
     options.onResult?.(r);
   };
   let sut: Sut | undefined;
+  let acquired: CheckFleet | undefined;
   try {
-    await fleet.start();
-    const mcpServersFile = await fleet.writeMcpServersFile(join(work, 'mcpServers.json'));
+    acquired = await acquireFleet(spec, targetFile);
+    const { fleet, mcpServersFile } = acquired;
     const open = () => openSut(spec, fleet, mcpServersFile, state, options.signal);
     try {
       sut = await open();
@@ -119,8 +112,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     }
   } finally {
     await sut?.target.close().catch(() => {});
-    await fleet.stop().catch(() => {});
-    await rm(work, { recursive: true, force: true });
+    await acquired?.release();
   }
   const codeMode = state.codeMode && {
     ...state.codeMode,
