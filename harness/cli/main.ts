@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../../mocks/server/package-root.js';
 import { EXIT, HarnessError, isHarnessError } from '../errors.js';
 import { registerCheck } from './commands/check.js';
+import { registerDashboards } from './commands/dashboards.js';
 import { registerMock } from './commands/mock.js';
 import { registerRun } from './commands/run.js';
 
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerRun(program, setExit);
   registerCheck(program, setExit);
+  registerDashboards(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
