@@ -3,7 +3,7 @@ import { nowUs } from '../measure/clock.js';
 import { type CallOutcome, fromError, fromResult } from '../runner/outcome.js';
 import type { Endpoint } from '../schema/target.js';
 import { type ClientHooks, routedClient } from '../target/access-client.js';
-import { type Connection, connectEndpoint } from '../target/connect.js';
+import { type ConnectEndpointOptions, type Connection, connectEndpoint } from '../target/connect.js';
 
 /**
  * One client session to the SUT, as checks use it: list tools, call a tool
@@ -39,6 +39,8 @@ export interface OpenSessionOptions {
   label?: string;
   /** Route tools through the target's access adapter / report catalogue reads. */
   hooks?: Omit<ClientHooks, 'timeoutMs'>;
+  /** Sees every message of the session (a check's transcript: transcript.ts). */
+  onMessage?: ConnectEndpointOptions['onMessage'];
 }
 
 export async function openSession(endpoint: Endpoint, opts: OpenSessionOptions): Promise<Session> {
@@ -50,6 +52,7 @@ export async function openSession(endpoint: Endpoint, opts: OpenSessionOptions):
     timeoutMs: opts.timeoutMs,
     clientOptions: opts.clientOptions,
     label: opts.label ?? 'check session',
+    onMessage: opts.onMessage,
   });
   return sessionOf(connection, opts.timeoutMs, opts.hooks);
 }

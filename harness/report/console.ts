@@ -70,6 +70,8 @@ export function renderConsole(report: RunReport, options: RenderOptions = {}): s
       lines.push('', paint('bold', clean(suite)));
     }
     lines.push(...checkLines(c, paint));
+    // --verbose: the check's messages, under its result.
+    for (const t of c.transcript ?? []) lines.push(`      ${paint('dim', clean(t))}`);
   }
   for (const s of report.scenarios) lines.push('', ...scenarioLines(s, paint));
 

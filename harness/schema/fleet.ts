@@ -147,6 +147,11 @@ export const PromptSpecSchema = z
 export const HttpOptionsSchema = z
   .object({
     port: z.number().int().min(0).max(65535).default(0),
+    host: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('listen address (default 127.0.0.1; 0.0.0.0 for a gateway on another host or container)'),
     path: z.string().startsWith('/').default('/mcp'),
     stateless: z
       .boolean()

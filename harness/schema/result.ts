@@ -46,6 +46,10 @@ export const CheckResultSchema = z
       .boolean()
       .optional()
       .describe('listed in the baseline but passing now: the entry should be removed'),
+    transcript: z
+      .array(z.string())
+      .optional()
+      .describe('--verbose: the messages the check sent and received, one line each (clipped)'),
   })
   .strict();
 export type CheckResult = z.infer<typeof CheckResultSchema>;

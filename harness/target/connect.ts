@@ -39,6 +39,8 @@ export interface ConnectEndpointOptions {
   clientOptions?: ClientOptions;
   /** Environment for `${ENV_NAME}` references; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Sees every JSON-RPC message this connection sends and receives (the handshake included). */
+  onMessage?: (direction: 'sent' | 'received', message: unknown) => void;
 }
 
 export interface Connection {
@@ -62,6 +64,7 @@ export async function connectEndpoint(endpoint: Endpoint, opts: ConnectEndpointO
   const label = opts.label ?? 'endpoint';
   const where = describeEndpoint(endpoint);
   const transport = buildTransport(endpoint, label, opts.env);
+  if (opts.onMessage) tapMessages(transport, opts.onMessage);
   const client = new Client(opts.clientInfo ?? DEFAULT_CLIENT_INFO, {
     ...opts.clientOptions,
     versionNegotiation: {
@@ -150,6 +153,42 @@ export async function connectEndpoint(endpoint: Endpoint, opts: ConnectEndpointO
 }
 
 class ConnectTimeout extends Error {}
+
+/** Report each message sent and received; a throwing observer never disturbs the connection. */
+function tapMessages(
+  transport: Transport,
+  observe: (direction: 'sent' | 'received', message: unknown) => void,
+): void {
+  const see = (direction: 'sent' | 'received', message: unknown) => {
+    try {
+      observe(direction, message);
+    } catch {
+      // an observer's failure is not the connection's
+    }
+  };
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    see('sent', message);
+    return send(message, options);
+  };
+  // The client installs its handler when it connects: wrap whatever it sets.
+  type Handler = NonNullable<Transport['onmessage']>;
+  let handler: Transport['onmessage'];
+  const wrap = (h: Transport['onmessage']): Transport['onmessage'] =>
+    h &&
+    (((message, extra) => {
+      see('received', message);
+      return h(message, extra);
+    }) as Handler);
+  handler = wrap(transport.onmessage);
+  Object.defineProperty(transport, 'onmessage', {
+    configurable: true,
+    get: () => handler,
+    set: (h: Transport['onmessage']) => {
+      handler = wrap(h);
+    },
+  });
+}
 
 function buildTransport(endpoint: Endpoint, label: string, env: NodeJS.ProcessEnv | undefined): Transport {
   switch (endpoint.transport) {

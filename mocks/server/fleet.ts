@@ -8,9 +8,10 @@ import { localHandle, type MockHandle } from './handle.js';
 import { hostFor } from './hosts.js';
 import { Mock, type MockEndpoint } from './mock.js';
 import { cliCommand } from './package-root.js';
+import { advertisedUrl, type FleetPlacement, placeFleet, reachableHost } from './remote-placement.js';
 import { StdioMockProxy } from './stdio-proxy.js';
 
-export interface FleetOptions {
+export interface FleetOptions extends FleetPlacement {
   /** Only these servers (default: all). */
   only?: string[];
   /** Port of the control API (default: any free port). */
@@ -21,6 +22,10 @@ export interface FleetOptions {
    * cannot cross into a child process that way: give the file instead).
    */
   fleetFile?: string;
+  /** How the mcpServers file starts a stdio mock (default: this CLI through node), e.g. `npx mcp-harness`. */
+  stdioCommand?: { command: string; args: string[] };
+  /** What the stdio commands pass as `--fleet` (default: the fleet file), e.g. `conformance`. */
+  fleetRef?: string;
 }
 
 /** One entry of the standard host config: a command to spawn, or a URL to connect to. */
@@ -44,7 +49,7 @@ export interface Fleet {
 
 /** Build a fleet runtime from its spec: `createFleet(spec)` → `{start, stop}`. */
 export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
-  const spec = validate(FleetSpecSchema, input, 'fleet');
+  const spec = placeFleet(validate(FleetSpecSchema, input, 'fleet'), options);
   const servers = options.only ? spec.servers.filter((s) => options.only!.includes(s.name)) : spec.servers;
   const mocks = new Map<string, MockHandle>();
   for (const s of servers) {
@@ -68,7 +73,11 @@ export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
     },
     async start() {
       control = buildControlApi(mocks);
-      controlUrl = await control.listen({ host: '127.0.0.1', port: options.controlPort ?? 0 });
+      const listened = await control.listen({
+        host: options.host ?? '127.0.0.1',
+        port: options.controlPort ?? options.portBase ?? 0,
+      });
+      controlUrl = `http://${reachableHost(options)}:${new URL(listened).port}`;
       const endpoints: MockEndpoint[] = [];
       try {
         for (const m of mocks.values()) {
@@ -90,14 +99,14 @@ export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
       const out: Record<string, McpServerEntry> = {};
       for (const m of mocks.values()) {
         if (m.transport === 'stdio') {
-          const cli = cliCommand();
+          const cli = options.stdioCommand ?? cliCommand();
           out[m.name] = {
             command: cli.command,
             args: [
               ...cli.args,
               'mock',
               '--fleet',
-              fleetFile ?? '(fleet file not written yet)',
+              options.fleetRef ?? fleetFile ?? '(fleet file not written yet)',
               '--server',
               m.name,
               '--stdio',
@@ -106,7 +115,8 @@ export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
           };
         } else {
           const ep = m.endpoint();
-          if (ep?.url) out[m.name] = { type: m.transport === 'sse' ? 'sse' : 'http', url: ep.url };
+          const url = ep?.url && advertisedUrl(ep.url, options);
+          if (url) out[m.name] = { type: m.transport === 'sse' ? 'sse' : 'http', url };
         }
       }
       return { mcpServers: out };
@@ -114,7 +124,7 @@ export function createFleet(input: unknown, options: FleetOptions = {}): Fleet {
     async writeMcpServersFile(path) {
       const file = resolve(path);
       await mkdir(dirname(file), { recursive: true });
-      if (!fleetFile && [...mocks.values()].some((m) => m.transport === 'stdio')) {
+      if (!fleetFile && !options.fleetRef && [...mocks.values()].some((m) => m.transport === 'stdio')) {
         fleetFile = resolve(dirname(file), 'fleet.resolved.json');
         await writeFile(fleetFile, JSON.stringify(spec, null, 2));
       }

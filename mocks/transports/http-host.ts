@@ -27,6 +27,7 @@ const MAX_BODY = 64 * 1024 * 1024;
  */
 export function createHttpHost(mock: Mock, port: number, path: string, handler: HttpHandler): MockHost {
   const sockets = new Set<Socket>();
+  const listenHost = mock.spec.http.host ?? '127.0.0.1';
   let boundPort = port;
   const server: HttpServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -74,7 +75,7 @@ export function createHttpHost(mock: Mock, port: number, path: string, handler: 
       };
       s.once('error', onError);
       s.once('listening', onListening);
-      s.listen(p, '127.0.0.1');
+      s.listen(p, listenHost);
     });
 
   const goDown = async () => {
@@ -88,7 +89,7 @@ export function createHttpHost(mock: Mock, port: number, path: string, handler: 
   return {
     async listen(): Promise<MockEndpoint> {
       boundPort = await listen(port);
-      const url = `http://127.0.0.1:${boundPort}${path}`;
+      const url = `http://${urlHost(listenHost)}:${boundPort}${path}`;
       return { name: mock.name, transport: mock.transport, url };
     },
     goDown,
@@ -99,4 +100,11 @@ export function createHttpHost(mock: Mock, port: number, path: string, handler: 
       await goDown();
     },
   };
+}
+
+/** The host part of a URL for a listen address: a wildcard is reached on loopback, IPv6 goes in brackets. */
+export function urlHost(listen: string): string {
+  if (listen === '0.0.0.0') return '127.0.0.1';
+  if (listen === '::') return '[::1]';
+  return listen.includes(':') ? `[${listen}]` : listen;
 }
