@@ -27,3 +27,9 @@ export function formatRate(rate: number): string {
 export function formatCount(n: number): string {
   return Number.isInteger(n) ? String(n) : trim(n);
 }
+
+/** A signed duration with its sign always shown, and its `±` when known: "+1.32ms ± 45µs", "-12µs". */
+export function formatSigned(us: number, errorUs?: number): string {
+  const value = us > 0 ? `+${formatDuration(us)}` : formatDuration(us);
+  return errorUs === undefined ? value : `${value} ± ${formatDuration(Math.round(errorUs))}`;
+}

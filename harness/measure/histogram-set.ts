@@ -1,4 +1,5 @@
 import type { HistogramSummary } from '../schema/histogram.js';
+import { SIGNED_METRICS } from '../schema/sample.js';
 import { LatencyHistogram } from './histogram.js';
 
 export type Tags = Record<string, string>;
@@ -22,9 +23,18 @@ export function tagsMatch(tags: Tags, filter: Tags): boolean {
   return Object.entries(filter).every(([k, v]) => tags[k] === v);
 }
 
-/** Latency histograms keyed by metric name + tag set, created on first record. */
+/**
+ * Latency histograms keyed by metric name + tag set, created on first record.
+ * Metrics named in `signed` (default: the harness's signed metrics, i.e.
+ * overhead) get signed histograms; the others clamp values below 0.
+ */
 export class HistogramSet {
   private readonly byKey = new Map<string, HistogramEntry>();
+  private readonly signed: ReadonlySet<string>;
+
+  constructor(options: { signed?: Iterable<string> } = {}) {
+    this.signed = new Set(options.signed ?? SIGNED_METRICS);
+  }
 
   record(metric: string, tags: Tags, us: number): void {
     this.get(metric, tags).histogram.record(us);
@@ -35,7 +45,11 @@ export class HistogramSet {
     const key = `${metric}{${tagKey(tags)}}`;
     let entry = this.byKey.get(key);
     if (!entry) {
-      entry = { metric, tags: { ...tags }, histogram: new LatencyHistogram() };
+      entry = {
+        metric,
+        tags: { ...tags },
+        histogram: LatencyHistogram.create({ signed: this.signed.has(metric) }),
+      };
       this.byKey.set(key, entry);
     }
     return entry;
@@ -53,24 +67,36 @@ export class HistogramSet {
   select(metric: string, filter: Tags = {}): LatencyHistogram | undefined {
     const matches = this.entries().filter((e) => e.metric === metric && tagsMatch(e.tags, filter));
     if (matches.length === 0) return undefined;
-    const merged = new LatencyHistogram();
+    const merged = LatencyHistogram.create({ signed: matches.some((e) => e.histogram.signed) });
     for (const e of matches) merged.merge(e.histogram);
     return merged;
   }
 
   /** Every entry with its summary and HDR encoding, for the JSON report. */
   encode(): HistogramSummary[] {
-    return this.entries().map((e) => ({
-      metric: e.metric,
-      tags: { ...e.tags },
-      ...e.histogram.summary(),
-      hdr: e.histogram.encode(),
-    }));
+    return this.entries().map((e) => {
+      const h = e.histogram;
+      const negative = h.signed ? h.encodeNegative() : undefined;
+      return {
+        metric: e.metric,
+        tags: { ...e.tags },
+        ...h.summary(),
+        hdr: h.encode(),
+        ...(h.signed ? { hdrNegative: negative, signed: h.signedSummary() } : {}),
+      };
+    });
   }
 
   /** Merge encoded entries (one report shard) into this set. */
   mergeEncoded(encoded: readonly HistogramSummary[]): this {
-    for (const e of encoded) this.get(e.metric, e.tags).histogram.merge(LatencyHistogram.decode(e.hdr));
+    for (const e of encoded) {
+      const h = LatencyHistogram.decode(e.hdr, e.hdrNegative, { signed: e.signed !== undefined });
+      const into = this.get(e.metric, e.tags);
+      // A shard's signed entry makes the merged one signed, whatever this set's defaults.
+      if (h.signed && !into.histogram.signed)
+        into.histogram = LatencyHistogram.create({ signed: true }).merge(into.histogram);
+      into.histogram.merge(h);
+    }
     return this;
   }
 }

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { formatOverheadSpread, formatStepOverhead, overheadEntry } from '../measure/overhead-view.js';
 import {
   type CheckResult,
   checkVerdict,
@@ -138,13 +139,11 @@ function scenarioLines(s: ScenarioResult, paint: Paint): string[] {
     }
   }
   for (const h of otherHistograms(s)) {
-    lines.push(
-      paint(
-        'dim',
-        `  ${clean(h.metric)} ${clean(formatTags(h.tags))}  n=${h.count}  p50 ${formatDuration(h.p50)}  ` +
-          `p95 ${formatDuration(h.p95)}  p99 ${formatDuration(h.p99)}  max ${formatDuration(h.max)}`,
-      ),
-    );
+    // A signed series (overhead) shows its signed centre, spread and ±; the others their percentiles.
+    const values =
+      formatOverheadSpread(h) ??
+      `p50 ${formatDuration(h.p50)}  p95 ${formatDuration(h.p95)}  p99 ${formatDuration(h.p99)}  max ${formatDuration(h.max)}`;
+    lines.push(paint('dim', `  ${clean(h.metric)} ${clean(formatTags(h.tags))}  n=${h.count}  ${values}`));
   }
   if (s.propagation) {
     const tri = (v: boolean | null) => (v === null ? 'not measured' : v ? '✓' : '✗');
@@ -171,7 +170,10 @@ function stepLines(s: ScenarioResult, step: StepResult, paint: Paint): string[] 
     parts.push(paint(step.status === 'fail' ? 'red' : 'dim', step.outcome));
   const timing: string[] = [];
   if (step.downstreamUs !== undefined) timing.push(`downstream ${formatDuration(step.downstreamUs)}`);
-  if (step.overheadUs !== undefined) timing.push(`overhead ${formatDuration(step.overheadUs)}`);
+  if (step.overheadUs !== undefined) {
+    timing.push(`overhead ${formatStepOverhead(step.overheadUs, overheadEntry(s.histograms, step.name))}`);
+  }
+  if (step.attribution && step.attribution !== 'none') timing.push(`by ${step.attribution}`);
   const h = stepHistogram(s, step);
   if (h && h.count > 1) {
     timing.push(

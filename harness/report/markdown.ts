@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { formatOverheadSpread, formatStepOverhead, overheadEntry } from '../measure/overhead-view.js';
 import {
   type CheckResult,
   checkVerdict,
@@ -132,9 +133,13 @@ function scenarioSection(s: ScenarioResult): string[] {
       '|---|---|---:|---:|---:|---:|---:|',
     );
     for (const h of others) {
+      // A signed series (overhead): its signed centre, spread and ± fill the row.
+      const signed = formatOverheadSpread(h);
       out.push(
-        `| ${cell(h.metric)} | ${cell(formatTags(h.tags))} | ${h.count} | ${formatDuration(h.p50)} | ` +
-          `${formatDuration(h.p95)} | ${formatDuration(h.p99)} | ${formatDuration(h.max)} |`,
+        signed
+          ? `| ${cell(h.metric)} | ${cell(formatTags(h.tags))} | ${h.count} | ${cell(signed)} | | | |`
+          : `| ${cell(h.metric)} | ${cell(formatTags(h.tags))} | ${h.count} | ${formatDuration(h.p50)} | ` +
+              `${formatDuration(h.p95)} | ${formatDuration(h.p99)} | ${formatDuration(h.max)} |`,
       );
     }
   }
@@ -160,7 +165,10 @@ function stepRow(s: ScenarioResult, step: StepResult): string {
   if (passed > 0) notes.push(`✓ ${passed}`);
   if (step.status === 'fail' && failed.length === 0 && step.reason) notes.push(cell(step.reason));
   let duration = formatDuration(step.durationUs);
-  if (step.overheadUs !== undefined) duration += ` (overhead ${formatDuration(step.overheadUs)})`;
+  if (step.overheadUs !== undefined) {
+    const overhead = formatStepOverhead(step.overheadUs, overheadEntry(s.histograms, step.name));
+    duration += ` (overhead ${overhead}${step.attribution ? `, by ${step.attribution}` : ''})`;
+  }
   return (
     `| ${mark} | ${cell(step.name)} | ${step.kind} | ${step.tool ? `\`${code(step.tool)}\`` : ''} | ` +
     `${step.outcome ?? ''} | ${duration} | ${pct.join(' | ')} | ${notes.join('<br>')} |`

@@ -2,100 +2,192 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import type { TransportBaseline } from '../measure/baseline.js';
 import { nowUs } from '../measure/clock.js';
+import type { McpTracing } from '../measure/otel.js';
+import { injectTraceparent } from '../measure/trace-context.js';
 import type { Endpoint } from '../schema/target.js';
 import { type Connection, connectEndpoint } from '../target/connect.js';
 import { endpointOf } from './fleet-endpoints.js';
+import type { PlannedStep } from './plan-types.js';
 
 /**
  * The harness's own cost of one call over a transport: its SDK client, the
  * loopback hop and the server's framing, i.e. end-to-end minus the service
  * time a mock records for a tool that does nothing. Subtracting it from
- * end-to-end − downstream leaves what the SUT adds (its processing and its
- * own downstream hop). A calibration mock per transport is measured before
- * and after the steps, in the same run, so a machine whose load changes
- * during the run still gets a fair median.
+ * end-to-end − downstream leaves what the SUT adds. A calibration mock per
+ * transport is called the way steps call (a client span, its traceparent in
+ * `_meta`, the step's timeout), at every concurrency the scenario uses, in
+ * rounds before, between and after the steps; the first calls on a fresh
+ * connection are measured on their own (see measure/baseline.ts).
  */
-export type Baselines = Partial<Record<Endpoint['transport'], number>>;
+export type Transport = Endpoint['transport'];
+export type Baselines = Partial<Record<Transport, number>>;
 
 export interface Calibration {
-  /** Take `samples` measurements per transport (after a warm-up on the first round). */
+  /** One round per transport and concurrency level (`samples` calls each, after a warm-up the first time). */
   measure(samples?: number): Promise<void>;
-  /** Median per transport over every round so far. */
-  baselines(): Baselines;
+  /** Everything measured so far, per transport. */
+  model(): Partial<Record<Transport, TransportBaseline>>;
   close(): Promise<void>;
 }
 
+export interface CalibrationOptions {
+  tracing: McpTracing;
+  /** Concurrency levels to calibrate (1 always). */
+  concurrency?: Iterable<number>;
+  timeoutMs?: number;
+}
+
 const WARMUP = 15;
+/** First calls on a fresh connection measured one by one. */
+const COLD_CALLS = 5;
 
 interface Probe {
+  transport: Transport;
   fleet: Fleet;
   conn: Connection;
-  diffs: number[];
+  baseline: TransportBaseline;
   warm: boolean;
 }
 
-export async function startCalibration(transports: ReadonlySet<Endpoint['transport']>): Promise<Calibration> {
+export async function startCalibration(
+  transports: ReadonlySet<Transport>,
+  options: CalibrationOptions,
+): Promise<Calibration> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-harness-calibrate-'));
-  const probes = new Map<Endpoint['transport'], Probe>();
+  const probes: Probe[] = [];
   const close = async () => {
-    for (const p of probes.values()) {
+    for (const p of probes) {
       await p.conn.close().catch(() => {});
       await p.fleet.stop().catch(() => {});
     }
-    probes.clear();
+    probes.length = 0;
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (const transport of transports) probes.set(transport, await openProbe(transport, dir));
+    for (const transport of transports) probes.push(await openProbe(transport, dir));
   } catch (e) {
     await close();
     throw e;
   }
+  const levels = [...new Set([1, ...(options.concurrency ?? [])])]
+    .filter((n) => n >= 1)
+    .sort((a, b) => a - b);
   let seq = 0;
+  const timed = async (conn: Connection, transport: Transport): Promise<{ n: number; e2e: number }> => {
+    const n = ++seq;
+    const span = options.tracing.startClientSpan({ method: 'tools/call', toolName: 'noop', transport });
+    const meta = injectTraceparent({}, span)._meta;
+    const t0 = nowUs();
+    try {
+      const result = await conn.client.callTool(
+        { name: 'noop', arguments: { n }, _meta: meta },
+        { timeout: options.timeoutMs ?? 10_000 },
+      );
+      options.tracing.endSpan(span, { result });
+    } catch (error) {
+      options.tracing.endSpan(span, { error });
+    }
+    return { n, e2e: nowUs() - t0 };
+  };
+  /** `calls` sequential calls on each of `concurrency` loops sharing one connection. */
+  const loop = async (p: Probe, conn: Connection, calls: number, concurrency: number) => {
+    const loops = Array.from({ length: concurrency }, async () => {
+      const out: Array<{ n: number; e2e: number }> = [];
+      for (let i = 0; i < calls; i++) out.push(await timed(conn, p.transport));
+      return out;
+    });
+    const timings = (await Promise.all(loops)).flat();
+    return diffsOf(p.fleet, timings);
+  };
   return {
     async measure(samples = 40) {
-      for (const p of probes.values()) {
-        const mock = p.fleet.mocks.get('calibration');
-        const rounds = samples + (p.warm ? 0 : WARMUP);
-        for (let i = 0; i < rounds; i++) {
-          const n = ++seq;
-          const t0 = nowUs();
-          await p.conn.client.callTool({ name: 'noop', arguments: { n } });
-          const t1 = nowUs();
-          if (!p.warm && i < WARMUP) continue;
-          const rec = (await mock?.calls({ tool: 'noop' }))?.find((r) => r.arguments?.n === n);
-          if (rec?.completedUs !== undefined) p.diffs.push(t1 - t0 - (rec.completedUs - rec.receivedUs));
+      for (const p of probes) {
+        if (!p.warm) {
+          await loop(p, p.conn, WARMUP, 1);
+          p.baseline.cold = await coldCosts(p, dir, (conn) => loop(p, conn, COLD_CALLS, 1));
+          p.warm = true;
         }
-        p.warm = true;
-        await mock?.clearCalls();
+        for (const concurrency of levels) {
+          const t0 = nowUs();
+          const diffs = await loop(p, p.conn, Math.ceil(samples / concurrency), concurrency);
+          p.baseline.rounds.push({ t: Math.round((t0 + nowUs()) / 2), concurrency, diffs });
+        }
+        await p.fleet.mocks.get('calibration')?.clearCalls();
       }
     },
-    baselines() {
-      const out: Baselines = {};
-      for (const [transport, p] of probes) {
-        const sorted = [...p.diffs].sort((a, b) => a - b);
-        if (sorted.length > 0) out[transport] = sorted[Math.floor(sorted.length / 2)] as number;
-      }
-      return out;
+    model() {
+      return Object.fromEntries(probes.map((p) => [p.transport, p.baseline]));
     },
     close,
   };
 }
 
-async function openProbe(transport: Endpoint['transport'], dir: string): Promise<Probe> {
+/** The widest a scenario's calls run at once: the sum over a parallel group's branches. */
+export function concurrencyOf(steps: readonly PlannedStep[]): number {
+  const width = (s: PlannedStep): number => {
+    if (s.kind === 'call') return 1;
+    if (s.kind === 'parallel') return s.steps.reduce((n, c) => n + width(c), 0);
+    if (s.kind === 'repeat') return Math.max(0, ...s.steps.map(width));
+    return 0;
+  };
+  return Math.max(1, ...steps.map(width));
+}
+
+/** End-to-end minus the mock's own service time, per call (calls the mock did not complete are left out). */
+async function diffsOf(fleet: Fleet, timings: Array<{ n: number; e2e: number }>): Promise<number[]> {
+  const mock = fleet.mocks.get('calibration');
+  const deadline = Date.now() + 2_000;
+  for (;;) {
+    const records = (await mock?.calls({ tool: 'noop' })) ?? [];
+    const byN = new Map(records.map((r) => [r.arguments?.n, r]));
+    const done = timings.filter((x) => byN.get(x.n)?.completedUs !== undefined);
+    if (done.length === timings.length || Date.now() >= deadline) {
+      return done.map((x) => {
+        const r = byN.get(x.n) as { receivedUs: number; completedUs: number };
+        return x.e2e - (r.completedUs - r.receivedUs);
+      });
+    }
+    // stdio mocks push their records through the control plane: give them a moment.
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * The first calls on a connection opened now (a fresh session; over stdio a
+ * fresh mock process), the way a scenario's first calls meet its SUT.
+ */
+async function coldCosts(
+  p: Probe,
+  dir: string,
+  run: (conn: Connection) => Promise<number[]>,
+): Promise<number[]> {
+  const conn = await connectProbe(p.fleet, dir, p.transport);
+  try {
+    return await run(conn);
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+async function openProbe(transport: Transport, dir: string): Promise<Probe> {
   const fleet = createFleet({
     servers: [{ name: 'calibration', transport, tools: [{ name: 'noop', result: { text: 'ok' } }] }],
   });
   try {
     await fleet.start();
-    await fleet.writeMcpServersFile(join(dir, `${transport}.json`));
-    const entry = fleet.mcpServers().mcpServers.calibration;
-    if (!entry) throw new Error('calibration mock did not start');
-    const conn = await connectEndpoint(endpointOf(entry), { timeoutMs: 10_000, label: 'calibration' });
-    return { fleet, conn, diffs: [], warm: false };
+    const conn = await connectProbe(fleet, dir, transport);
+    return { transport, fleet, conn, baseline: { cold: [], rounds: [] }, warm: false };
   } catch (e) {
     await fleet.stop();
     throw e;
   }
+}
+
+async function connectProbe(fleet: Fleet, dir: string, transport: Transport): Promise<Connection> {
+  await fleet.writeMcpServersFile(join(dir, `${transport}.json`));
+  const entry = fleet.mcpServers().mcpServers.calibration;
+  if (!entry) throw new Error('calibration mock did not start');
+  return connectEndpoint(endpointOf(entry), { timeoutMs: 10_000, label: 'calibration' });
 }

@@ -12,8 +12,8 @@ import { createSinks } from '../measure/sinks.js';
 import type { ScenarioResult, StepResult } from '../schema/result.js';
 import type { Endpoint, TargetSpec } from '../schema/target.js';
 import { openTarget, type Target } from '../target/target.js';
-import { finishAttribution } from './attribute-steps.js';
-import { type Baselines, startCalibration } from './calibrate.js';
+import { type BaselineModel, baselineSummary, finishAttribution, withErrorBars } from './attribute-steps.js';
+import { type Calibration, concurrencyOf, startCalibration } from './calibrate.js';
 import type { ExecContext } from './context.js';
 import { fleetEndpoints, fleetPlaceholders } from './fleet-endpoints.js';
 import { RATE_METRICS } from './metrics.js';
@@ -61,7 +61,7 @@ export async function runScenario(
   const rates = new RateSet();
   const cleanup: Array<() => Promise<unknown>> = [];
   let error: ScenarioResult['error'];
-  let baselines: Baselines = {};
+  let model: BaselineModel = {};
   let ctx: ExecContext | undefined;
   try {
     const workDir = await mkdtemp(join(tmpdir(), 'mcp-harness-run-'));
@@ -89,10 +89,15 @@ export async function runScenario(
     });
     cleanup.push(() => target.close());
     await warmUp(target);
-    // Measured before and after the steps (see calibrate.ts); subtracted from overhead.
+    // Measured before, between and after the steps (see calibrate.ts); subtracted from overhead.
+    const concurrency = concurrencyOf(plan.steps);
     const calibration =
       plan.calibrate && fleet && plan.attribution !== 'none'
-        ? await startCalibration(transportsOf(target))
+        ? await startCalibration(transportsOf(target), {
+            tracing,
+            concurrency: [concurrency],
+            timeoutMs: plan.stepTimeoutMs,
+          })
         : undefined;
     if (calibration) {
       cleanup.push(() => calibration.close());
@@ -111,16 +116,12 @@ export async function runScenario(
       callResults: [],
       onStep: (r) => options.onStep?.(r, plan),
     };
-    await executeSteps(plan.steps, ctx, {
-      signal: options.signal ?? new AbortController().signal,
-      suffix: '',
-      concurrent: false,
-    });
+    await executeTopLevel(plan, ctx, calibration, options.signal ?? new AbortController().signal);
     if (calibration) {
       await calibration.measure();
-      baselines = calibration.baselines();
+      model = calibration.model();
     }
-    if (fleet) await finishAttribution(ctx, fleet, baselines);
+    if (fleet) await finishAttribution(ctx, fleet, model, concurrency);
   } catch (e) {
     if (!isHarnessError(e) || e.code === 'INVALID_CONFIG') throw e;
     error = { code: e.code, message: e.render() };
@@ -145,8 +146,8 @@ export async function runScenario(
     durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
     steps: results,
     thresholds,
-    histograms: histograms.encode(),
-    ...(Object.keys(baselines).length ? { baselineUs: baselines as Record<string, number> } : {}),
+    histograms: withErrorBars(histograms.encode(), model),
+    ...(Object.keys(model).length ? { baselineUs: baselineSummary(model) } : {}),
     ...(error ? { error } : {}),
     ...(ctx?.propagation ? { propagation: ctx.propagation } : {}),
   };
@@ -160,6 +161,31 @@ export async function runScenario(
 async function warmUp(target: Target): Promise<void> {
   for (const c of target.connections.values()) {
     for (let i = 0; i < 3; i++) await c.client.ping({ timeout: 2_000 }).catch(() => {});
+  }
+}
+
+/** A long run is recalibrated between its top-level steps once this much time has passed. */
+const RECALIBRATE_US = 10_000_000;
+
+/**
+ * The top-level steps in order, with a calibration round between two of them
+ * when the last one is older than RECALIBRATE_US (never during a step, so no
+ * measured call shares the machine with a calibration call).
+ */
+async function executeTopLevel(
+  plan: Plan,
+  ctx: ExecContext,
+  calibration: Calibration | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  let calibratedAt = performance.now() * 1000;
+  for (const step of plan.steps) {
+    if (signal.aborted) return;
+    if (calibration && performance.now() * 1000 - calibratedAt > RECALIBRATE_US) {
+      await calibration.measure(20);
+      calibratedAt = performance.now() * 1000;
+    }
+    await executeSteps([step], ctx, { signal, suffix: '', concurrent: false });
   }
 }
 

@@ -12,6 +12,19 @@ export const SAMPLE_METRICS = {
 export type SampleMetric = (typeof SAMPLE_METRICS)[keyof typeof SAMPLE_METRICS];
 
 /**
+ * Metrics whose values keep their sign in histograms: an overhead below 0 is
+ * an over-subtraction to show, not to clamp away.
+ */
+export const SIGNED_METRICS: ReadonlySet<string> = new Set([SAMPLE_METRICS.overhead]);
+
+/**
+ * The harness's own per-call client+transport cost as calibration measured
+ * it (tags: transport, concurrency): the spread behind overhead's `±`. Not a
+ * prom family.
+ */
+export const CALIBRATION_METRIC = 'calibration';
+
+/**
  * One measured event flowing to the sinks. Durations are integer microseconds
  * (HDR histograms truncate fractions, so producers round once, here at the edge).
  */

@@ -1,0 +1,107 @@
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { z } from 'zod';
+import { zodProblems } from '../config/problems.js';
+import { HarnessError } from '../errors.js';
+import type { CallRecord } from '../schema/call-log.js';
+import { createTracing, type McpTracing } from './otel.js';
+import { CallLogSpans } from './otlp-call-log.js';
+import { CLIENT_OPERATION_DURATION, ClientDurationProcessor, OPERATION_DURATION_BUCKETS } from './otlp-metrics.js';
+import { ResourceSpanExporter, serviceResource } from './otlp-resource.js';
+
+export const OtlpOptionsSchema = z.object({
+  /** OTLP/HTTP base URL (`http://collector:4318`); `/v1/traces` and `/v1/metrics` are appended. */
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4318' }),
+  serviceName: z.string().min(1).default('mcp-harness'),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Per-export timeout. */
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+export type OtlpOptions = z.input<typeof OtlpOptionsSchema>;
+
+export interface OtlpExport {
+  /** Give this to runScenarios / runScenario / the probe: its spans are exported. */
+  tracing: McpTracing;
+  /** The mocks' server spans, from their call logs (joined to the client spans by traceparent). */
+  addCallLog(records: readonly CallRecord[]): number;
+  /** Flush spans and the metric, then close every exporter. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+/** `http://h:4318`, `http://h:4318/` and `http://h:4318/v1/traces` all mean the same collector. */
+function signalUrl(base: string, signal: 'traces' | 'metrics'): string {
+  const root = base.replace(/\/+$/, '').replace(/\/v1\/(traces|metrics)$/, '');
+  return `${root}/v1/${signal}`;
+}
+
+/** Validate OTLP options; bad input is a HarnessError listing every problem (exit 2). */
+export function parseOtlpOptions(input: OtlpOptions, flag = '--otlp'): z.output<typeof OtlpOptionsSchema> {
+  const parsed = OtlpOptionsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = zodProblems(parsed.error).map((p) => ({ path: p.path === 'url' ? flag : p.path, message: p.message }));
+  throw new HarnessError('INVALID_ARGS', `${flag}: ${problems.length} problem(s)`, { problems });
+}
+
+/**
+ * OTLP/HTTP export (JSON) of the harness's MCP client spans, the mocks' server spans and the
+ * `mcp.client.operation.duration` histogram, with the official OpenTelemetry exporters.
+ */
+export function createOtlpExport(input: OtlpOptions): OtlpExport {
+  const o = parseOtlpOptions(input);
+  const exporterConfig = { headers: o.headers, timeoutMillis: o.timeoutMs };
+  const traceExporter = () => new OTLPTraceExporter({ ...exporterConfig, url: signalUrl(o.url, 'traces') });
+  const meterProvider = new MeterProvider({
+    resource: serviceResource(o.serviceName),
+    views: [
+      {
+        instrumentName: CLIENT_OPERATION_DURATION,
+        aggregation: { type: 'EXPLICIT_BUCKET_HISTOGRAM', options: { boundaries: OPERATION_DURATION_BUCKETS } },
+      } as never,
+    ],
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ ...exporterConfig, url: signalUrl(o.url, 'metrics') }),
+        exportIntervalMillis: 60_000,
+        exportTimeoutMillis: o.timeoutMs,
+      }),
+    ],
+  });
+  const histogram = meterProvider.getMeter('mcp-harness').createHistogram(CLIENT_OPERATION_DURATION, {
+    unit: 's',
+    description: 'Duration of one MCP request as the client sees it',
+  });
+  const tracing = createTracing({
+    keepInMemory: false,
+    spanProcessors: [
+      new ClientDurationProcessor(histogram),
+      new BatchSpanProcessor(new ResourceSpanExporter(traceExporter(), serviceResource(o.serviceName))),
+    ],
+  });
+  const callLog = new CallLogSpans(traceExporter);
+  let closing: Promise<void> | undefined;
+  return {
+    tracing,
+    addCallLog: (records) => callLog.add(records),
+    shutdown() {
+      closing ??= Promise.all([tracing.shutdown(), callLog.shutdown(), meterProvider.shutdown()]).then(() => {});
+      return closing;
+    },
+  };
+}
+
+/** Run `fn` with an OTLP export when `url` is set (none otherwise); always flushed and closed. */
+export async function withOtlp<T>(
+  url: string | undefined,
+  fn: (otlp: OtlpExport | undefined) => Promise<T>,
+  options: Omit<OtlpOptions, 'url'> = {},
+): Promise<T> {
+  if (url === undefined) return fn(undefined);
+  const otlp = createOtlpExport({ ...options, url });
+  try {
+    return await fn(otlp);
+  } finally {
+    await otlp.shutdown();
+  }
+}
