@@ -47,7 +47,11 @@ export class CallLogSpans {
       {
         kind: SpanKind.SERVER,
         startTime: r.receivedUs / 1000,
-        attributes: { ...mcpAttributes(info), 'mcp.mock.name': r.mock, 'mcp.mock.faults': r.faults.join(',') },
+        attributes: {
+          ...mcpAttributes(info),
+          'mcp.mock.name': r.mock,
+          'mcp.mock.faults': r.faults.join(','),
+        },
       },
       parent,
     );

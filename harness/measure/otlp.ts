@@ -1,14 +1,18 @@
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 import { zodProblems } from '../config/problems.js';
 import { HarnessError } from '../errors.js';
 import type { CallRecord } from '../schema/call-log.js';
 import { createTracing, type McpTracing } from './otel.js';
 import { CallLogSpans } from './otlp-call-log.js';
-import { CLIENT_OPERATION_DURATION, ClientDurationProcessor, OPERATION_DURATION_BUCKETS } from './otlp-metrics.js';
+import {
+  CLIENT_OPERATION_DURATION,
+  ClientDurationProcessor,
+  OPERATION_DURATION_BUCKETS,
+} from './otlp-metrics.js';
 import { ResourceSpanExporter, serviceResource } from './otlp-resource.js';
 
 export const OtlpOptionsSchema = z.object({
@@ -40,7 +44,10 @@ function signalUrl(base: string, signal: 'traces' | 'metrics'): string {
 export function parseOtlpOptions(input: OtlpOptions, flag = '--otlp'): z.output<typeof OtlpOptionsSchema> {
   const parsed = OtlpOptionsSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const problems = zodProblems(parsed.error).map((p) => ({ path: p.path === 'url' ? flag : p.path, message: p.message }));
+  const problems = zodProblems(parsed.error).map((p) => ({
+    path: p.path === 'url' ? flag : p.path,
+    message: p.message,
+  }));
   throw new HarnessError('INVALID_ARGS', `${flag}: ${problems.length} problem(s)`, { problems });
 }
 
@@ -54,12 +61,6 @@ export function createOtlpExport(input: OtlpOptions): OtlpExport {
   const traceExporter = () => new OTLPTraceExporter({ ...exporterConfig, url: signalUrl(o.url, 'traces') });
   const meterProvider = new MeterProvider({
     resource: serviceResource(o.serviceName),
-    views: [
-      {
-        instrumentName: CLIENT_OPERATION_DURATION,
-        aggregation: { type: 'EXPLICIT_BUCKET_HISTOGRAM', options: { boundaries: OPERATION_DURATION_BUCKETS } },
-      } as never,
-    ],
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ ...exporterConfig, url: signalUrl(o.url, 'metrics') }),
@@ -71,6 +72,7 @@ export function createOtlpExport(input: OtlpOptions): OtlpExport {
   const histogram = meterProvider.getMeter('mcp-harness').createHistogram(CLIENT_OPERATION_DURATION, {
     unit: 's',
     description: 'Duration of one MCP request as the client sees it',
+    advice: { explicitBucketBoundaries: OPERATION_DURATION_BUCKETS },
   });
   const tracing = createTracing({
     keepInMemory: false,
@@ -85,7 +87,9 @@ export function createOtlpExport(input: OtlpOptions): OtlpExport {
     tracing,
     addCallLog: (records) => callLog.add(records),
     shutdown() {
-      closing ??= Promise.all([tracing.shutdown(), callLog.shutdown(), meterProvider.shutdown()]).then(() => {});
+      closing ??= Promise.all([tracing.shutdown(), callLog.shutdown(), meterProvider.shutdown()]).then(
+        () => {},
+      );
       return closing;
     },
   };
