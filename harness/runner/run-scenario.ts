@@ -9,6 +9,7 @@ import { createTracing, type McpTracing } from '../measure/otel.js';
 import type { PromSink } from '../measure/prom.js';
 import { RateSet } from '../measure/rate-set.js';
 import { createSinks } from '../measure/sinks.js';
+import type { CallRecord } from '../schema/call-log.js';
 import type { ScenarioResult, StepResult } from '../schema/result.js';
 import type { Endpoint, TargetSpec } from '../schema/target.js';
 import { openTarget, type Target } from '../target/target.js';
@@ -40,6 +41,8 @@ export interface RunScenarioOptions {
   prom?: PromSink;
   tracing?: McpTracing;
   /**
+  /** Every record of every mock's call log, once the steps are done (e.g. for the mocks' OTLP spans). */
+  onCallLog?: (records: CallRecord[]) => void;
    * A fleet already running (started by the caller, built from the scenario's
    * fleet or a compatible one): used instead of starting one, and left running.
    */
@@ -81,6 +84,13 @@ export async function runScenario(
       );
       fleetEps = fleetEndpoints(fleet);
     }
+      const onCallLog = options.onCallLog;
+      if (onCallLog)
+        cleanup.push(async () =>
+          onCallLog(
+            (await Promise.all([...fleet.mocks.values()].map((m) => m.calls().catch(() => [])))).flat(),
+          ),
+        );
     const target = await openTarget(plan.target, {
       placeholders,
       fleetEndpoints: fleetEps,
