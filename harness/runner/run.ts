@@ -4,6 +4,7 @@ import type { PromSink } from '../measure/prom.js';
 import { createProgress, type OutputStream, type Progress } from '../report/console.js';
 import { writeReports } from '../report/registry.js';
 import { buildRunReport, type RunReport, type ScenarioResult } from '../schema/result.js';
+import type { CallRecord } from '../schema/call-log.js';
 import type { TargetSpec } from '../schema/target.js';
 import { VERSION } from '../version.js';
 import { type PlanOptions, planScenario } from './plan.js';
@@ -30,6 +31,8 @@ export interface RunScenariosOptions {
   signal?: AbortSignal;
   prom?: PromSink;
   tracing?: McpTracing;
+  /** Each scenario's mock call logs, once its steps are done. */
+  onCallLog?: (records: CallRecord[]) => void;
 }
 
 export interface RunOutcome {
@@ -58,6 +61,7 @@ export async function runScenarios(
           signal: options.signal,
           prom: options.prom,
           tracing: options.tracing,
+          onCallLog: options.onCallLog,
           onStep: (r) =>
             progress?.tick(
               `${plan.name} › ${r.name}`,
