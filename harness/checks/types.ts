@@ -34,6 +34,13 @@ export interface Check {
    * so a SUT that never recovers fails this check only, not every later one.
    */
   disruptive?: boolean;
+  /**
+   * The check may run alongside other concurrent checks, each on a session
+   * of its own (`ctx.session` is then its own): it injects no fault, changes
+   * no fleet server, opens only sessions it closes, reads no call log and
+   * judges nothing by timing that other sessions' load could bend.
+   */
+  concurrent?: boolean;
   run(ctx: CheckContext): Promise<Verdict>;
 }
 

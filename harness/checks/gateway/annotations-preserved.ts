@@ -14,6 +14,7 @@ export const annotationsPreserved = check({
   specRef:
     'MCP 2025-11-25 server/tools §Tool (annotations, title); practice: an aggregator passes tool definitions through',
   severity: 'should',
+  concurrent: true,
   expected: 'each exposed tool’s annotations and title equal those its downstream server lists',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');

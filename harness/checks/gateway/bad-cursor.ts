@@ -11,6 +11,7 @@ export const badCursor = check({
   suite: 'gateway',
   specRef: 'MCP 2025-11-25 server/utilities/pagination §Error Handling (invalid cursors: -32602)',
   severity: 'should',
+  concurrent: true,
   expected: `tools/list with cursor '${BOGUS}' fails with JSON-RPC error -32602`,
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');

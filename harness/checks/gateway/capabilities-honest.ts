@@ -14,6 +14,7 @@ export const capabilitiesHonest = check({
   specRef:
     'MCP 2025-11-25 basic/lifecycle §Capability Negotiation; server/tools, server/resources, server/prompts §Capabilities',
   severity: 'must',
+  concurrent: true,
   expected:
     'initialize advertises tools, and advertises resources / prompts exactly when the fleet serves some (and then their lists answer); every other advertised capability (completions, logging, resources.subscribe) is served: its method exists',
   async run(ctx) {

@@ -39,6 +39,7 @@ export const capabilitiesRelayed = check({
     'MCP 2025-11-25 basic/lifecycle §Capability Negotiation; server/utilities/completion; server/utilities/logging; ' +
     'server/resources §Subscriptions; practice: an aggregator offers what all its servers offer',
   severity: 'must',
+  concurrent: true,
   expected:
     'completions, logging and resources.subscribe are advertised when every fleet server offers them; when advertised, ' +
     'completion/complete returns the owning server’s values, logging/setLevel is accepted, and resources/subscribe ' +

@@ -17,6 +17,7 @@ export const contentPreserved = check({
   suite: 'gateway',
   specRef: 'MCP 2025-11-25 server/tools §Tool Result (content types, structuredContent)',
   severity: 'must',
+  concurrent: true,
   expected:
     'the gateway’s result has the same content blocks, in order, and the same structuredContent as the downstream’s',
   async run(ctx) {

@@ -60,6 +60,7 @@ export const handshake = check({
     'MCP 2025-11-25 basic/lifecycle §Version Negotiation (a server that supports the requested version ' +
     'MUST respond with it; otherwise with another version it supports)',
   severity: 'must',
+  concurrent: true,
   expected:
     `initialize offering ${CURRENT}, ${OLDER} and ${NO_REVISION} (no MCP revision) each opens a working session ` +
     'with serverInfo; each answer is a revision the client supports; an offered revision the gateway is seen ' +

@@ -46,6 +46,7 @@ export const iserrorPreserved = check({
   specRef:
     'MCP 2025-11-25 server/tools §Error Handling (tool execution errors are reported in the result with isError: true) and §Tool Result',
   severity: 'must',
+  concurrent: true,
   expected:
     'calling a tool that answers isError with several content blocks and structuredContent returns a result with ' +
     'isError: true, every block the downstream sent (texts may be prefixed or joined) and the same structuredContent',

@@ -12,6 +12,7 @@ export const logsRelayed = check({
     'practice: a gateway relays downstream notifications/message to the client of the call ' +
     '(MCP 2025-11-25 server/utilities/logging)',
   severity: 'should',
+  concurrent: true,
   expected: `a call to alpha.log (which logs one message) makes the client receive that notifications/message within ${WAIT_MS} ms`,
   async run(ctx) {
     const s = ctx.session;

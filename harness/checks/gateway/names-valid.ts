@@ -10,6 +10,7 @@ export const namesValid = check({
   suite: 'gateway',
   specRef: 'MCP 2025-11-25 server/tools §Tool Names',
   severity: 'should',
+  concurrent: true,
   expected: 'every name tools/list returns is 1 to 128 characters, each one of A-Z a-z 0-9 _ - .',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');

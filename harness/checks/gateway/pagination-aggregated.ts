@@ -12,6 +12,7 @@ export const paginationAggregated = check({
   specRef:
     'MCP 2025-11-25 server/utilities/pagination; practice: an aggregator follows every downstream nextCursor',
   severity: 'must',
+  concurrent: true,
   expected:
     'the tools of a downstream that lists them over several pages all appear in the gateway’s tools/list',
   async run(ctx) {

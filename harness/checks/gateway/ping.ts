@@ -9,6 +9,7 @@ export const ping = check({
   suite: 'gateway',
   specRef: 'MCP 2025-11-25 basic/utilities/ping (the receiver MUST respond promptly with an empty response)',
   severity: 'must',
+  concurrent: true,
   expected: 'ping returns an empty result within the target timeout',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');

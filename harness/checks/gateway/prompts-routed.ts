@@ -28,6 +28,7 @@ export const promptsRouted = check({
   suite: 'gateway',
   specRef: 'MCP 2025-11-25 server/prompts §Listing Prompts, §Getting a Prompt',
   severity: 'must',
+  concurrent: true,
   expected:
     'each fleet prompt is listed (under its name, the prefix rule’s, or any name containing it) and prompts/get ' +
     'of the listed name returns that server’s rendered messages',

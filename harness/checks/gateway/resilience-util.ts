@@ -71,7 +71,7 @@ export const since = (t0: number): number => ms(performance.now() - t0);
 
 /** Sleep that ends early, quietly, when the signal aborts (the runner's sleep, which rejects then). */
 export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-  return runnerSleep(delayMs, signal ?? new AbortController().signal).catch(() => {});
+  return runnerSleep(delayMs, signal).catch(() => {});
 }
 
 /** Poll `fn` until it returns a truthy value or `timeoutMs` passes; the value, or undefined. */

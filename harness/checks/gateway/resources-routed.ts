@@ -65,6 +65,7 @@ export const resourcesRouted = check({
   suite: 'gateway',
   specRef: 'MCP 2025-11-25 server/resources §Listing Resources, §Reading Resources',
   severity: 'must',
+  concurrent: true,
   expected:
     'resources/list has an entry for each fleet resource (its URI, or a renamed URI that carries it, its path or ' +
     'its name), and resources/read of the listed URI returns that server’s content',

@@ -14,6 +14,7 @@ export const schemasPreserved = check({
   specRef:
     'MCP 2025-11-25 server/tools §Tool (inputSchema, outputSchema); practice: an aggregator passes tool definitions through',
   severity: 'must',
+  concurrent: true,
   expected: 'each exposed tool’s inputSchema and outputSchema equal those its downstream server lists',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');

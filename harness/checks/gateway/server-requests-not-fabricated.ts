@@ -56,6 +56,7 @@ export const serverRequestsNotFabricated = check({
     'MCP 2025-11-25 client/sampling (the client answers sampling/createMessage, with a human in the loop; ' +
     'a client without the sampling capability cannot be asked)',
   severity: 'must',
+  concurrent: true,
   expected:
     "a backend's sampling/createMessage is relayed to a client that declared sampling (and its reply comes " +
     'back unchanged) or refused; for a client without sampling it is refused. Refusing is allowed; only an ' +

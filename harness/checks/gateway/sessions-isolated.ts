@@ -18,6 +18,7 @@ export const sessionsIsolated = check({
     'practice: a gateway keeps client sessions apart (MCP 2025-11-25 basic/transports §Session Management; ' +
     'security best practices: no cross-session leakage)',
   severity: 'must',
+  concurrent: true,
   expected:
     "the log message (and sampling request) caused by session A's call reach A only; session B receives none of them",
   async run(ctx) {

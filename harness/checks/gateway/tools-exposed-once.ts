@@ -11,6 +11,7 @@ export const toolsExposedOnce = check({
   specRef:
     'MCP 2025-11-25 server/tools §Listing Tools (tool names are unique within a server); practice: an aggregator loses no tool',
   severity: 'must',
+  concurrent: true,
   expected:
     'tools/list (all pages) lists each fleet tool under exactly one exposed name, and no exposed name twice',
   async run(ctx) {

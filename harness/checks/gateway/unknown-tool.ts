@@ -7,6 +7,7 @@ export const unknownTool = check({
   suite: 'gateway',
   specRef: 'MCP 2025-11-25 server/tools §Error Handling (unknown tools: -32602 Invalid params)',
   severity: 'must',
+  concurrent: true,
   expected: 'tools/call for a name the gateway does not list fails with JSON-RPC error -32602',
   async run(ctx) {
     if (!ctx.session) return skip('no single endpoint');

@@ -12,6 +12,7 @@ export const badProtocolVersion = check({
   specRef:
     'MCP 2025-11-25 basic/transports §Protocol Version Header (invalid or unsupported version: 400 Bad Request)',
   severity: 'must',
+  concurrent: true,
   expected: `a request whose MCP-Protocol-Version header is ${UNSUPPORTED_VERSION} (unsupported) is answered HTTP 400 Bad Request`,
   run: (ctx) =>
     onWire(ctx, async (wire) => {

@@ -9,6 +9,7 @@ export const deleteSession = check({
   specRef:
     'MCP 2025-11-25 basic/transports §Session Management (DELETE to terminate; 405 if not allowed; terminated: 404)',
   severity: 'must',
+  concurrent: true,
   expected:
     'DELETE with the Mcp-Session-Id is answered 2xx and later requests in that session get 404, or DELETE is answered 405 Method Not Allowed',
   run: (ctx) =>

@@ -33,6 +33,7 @@ export const errorKeepsId = check({
     'MCP 2025-11-25 basic §Error Responses (the same id as the request, unless it could not be read; never null) ' +
     'and basic/transports §Security Warning (a 403 for Origin may carry an error response without id)',
   severity: 'should',
+  concurrent: true,
   expected:
     'a JSON-RPC error body answering a readable request — 404 for an unknown Mcp-Session-Id, 400 for an unsupported ' +
     `MCP-Protocol-Version — has that request's id (not null, not missing); a 403 for a foreign Origin has that id or none`,

@@ -76,6 +76,7 @@ export const foreignHost = check({
     '§Local MCP Server Compromise; practice: the official SDKs’ DNS-rebinding protection and the MCP ' +
     'conformance suite refuse a non-local Host with 403 on a server listening on loopback',
   severity: 'must',
+  concurrent: true,
   expected:
     `on a SUT reached at a loopback address, initialize and a request in an open session carrying ` +
     `Host: ${FOREIGN_HOST}:<port> (and no Origin) are answered HTTP 403 Forbidden; a SUT reached by another ` +

@@ -22,6 +22,7 @@ export const foreignOrigin = check({
   specRef:
     'MCP 2025-11-25 basic/transports §Security Warning (validate Origin on all connections; present and invalid: 403 Forbidden)',
   severity: 'must',
+  concurrent: true,
   expected: `initialize, and a request in an open session, carrying Origin: ${FOREIGN_ORIGIN} are answered HTTP 403 Forbidden`,
   run: (ctx) =>
     onWire(ctx, async (wire) => {

@@ -20,6 +20,7 @@ export const jsonAndSse = check({
   specRef:
     'MCP 2025-11-25 basic/transports §Sending Messages to the Server (a request: Content-Type text/event-stream or application/json; clients support both)',
   severity: 'must',
+  concurrent: true,
   expected:
     'a POSTed request (Accept: application/json, text/event-stream) is answered 200 with Content-Type application/json (one JSON-RPC response) or text/event-stream (events carrying it)',
   run: (ctx) =>

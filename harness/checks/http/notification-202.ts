@@ -9,6 +9,7 @@ export const notification202 = check({
   specRef:
     'MCP 2025-11-25 basic/transports §Sending Messages to the Server (a notification or response accepted: 202 Accepted, no body)',
   severity: 'must',
+  concurrent: true,
   expected:
     'each JSON-RPC notification POSTed to the endpoint is answered HTTP 202 Accepted with an empty body',
   run: (ctx) =>

@@ -10,6 +10,7 @@ export const sessionId = check({
   suite: 'http',
   specRef: 'MCP 2025-11-25 basic/transports §Session Management (session ID: visible ASCII 0x21–0x7E)',
   severity: 'must',
+  concurrent: true,
   expected:
     'the initialize answer carries an Mcp-Session-Id made only of visible ASCII characters (0x21–0x7E), different for each new session (or none: sessions are optional)',
   run: (ctx) =>

@@ -73,6 +73,7 @@ export const sseResume = check({
     'MCP 2025-11-25 basic/transports §Sending Messages to the Server (a priming event: an event id and empty data), ' +
     '§Resumability and Redelivery (resume by GET with Last-Event-ID; the server MAY replay what followed on that stream)',
   severity: 'should',
+  concurrent: true,
   expected:
     'when the SSE answer to a request carries event ids, a GET with Last-Event-ID set to its first id is answered ' +
     '200 text/event-stream (replaying what followed on that stream, or nothing); a SUT that sends no event ids is skipped (resumability is optional)',

@@ -10,6 +10,7 @@ export const unknownSession = check({
   specRef:
     'MCP 2025-11-25 basic/transports §Session Management (requests with a terminated session ID: 404 Not Found)',
   severity: 'must',
+  concurrent: true,
   expected: 'a POST carrying an Mcp-Session-Id the server did not issue is answered HTTP 404 Not Found',
   run: (ctx) =>
     onWire(ctx, async (wire) => {

@@ -75,7 +75,7 @@ export const GatewaySettingsSchema = z
       .number()
       .int()
       .nonnegative()
-      .default(4000)
+      .default(2000)
       .describe(
         'an HTTP session with no request in flight and no open stream for this long is ended, as if deleted (0 = never)',
       ),

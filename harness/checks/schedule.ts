@@ -1,0 +1,83 @@
+import { sleep } from '../runner/deadline.js';
+import type { Endpoint } from '../schema/target.js';
+import { openSession, type Session } from './session.js';
+import type { Check } from './types.js';
+
+/** Checks run at once by default (each on a session of its own). */
+export const DEFAULT_CONCURRENCY = 6;
+
+/**
+ * The order a run takes: first the checks that may share the SUT (each on
+ * its own session, `concurrency` at a time), then the others one by one,
+ * those that kill fleet servers last (a SUT they leave broken is relaunched
+ * once, not before every later check).
+ */
+export interface Schedule {
+  together: Check[];
+  alone: Check[];
+}
+
+/** Why checks cannot share this SUT (undefined: they can). */
+export function whyAlone(
+  concurrency: number,
+  endpoint: Endpoint | undefined,
+  routed: boolean,
+): string | undefined {
+  if (concurrency <= 1) return 'one check at a time was asked for';
+  if (!endpoint) return 'no single endpoint to open sessions to';
+  if (endpoint.transport === 'stdio') return 'a stdio SUT has one session';
+  if (routed) return 'the SUT is reached through meta-tools (code mode or an access adapter)';
+  return undefined;
+}
+
+export function schedule(checks: readonly Check[], shareable: boolean): Schedule {
+  const together = shareable ? checks.filter((c) => c.concurrent === true) : [];
+  const rest = checks.filter((c) => !together.includes(c));
+  return {
+    together,
+    alone: shareable ? [...rest.filter((c) => !c.disruptive), ...rest.filter((c) => c.disruptive)] : rest,
+  };
+}
+
+/**
+ * Run `items` in at most `limit` lanes at once. Each lane opens one resource
+ * (a session) before its first item and closes it after its last; an item
+ * whose lane could not open gets `undefined`.
+ */
+export async function lanes<T, R extends { close(): Promise<void> }>(
+  items: readonly T[],
+  limit: number,
+  lane: { open(): Promise<R>; run(item: T, resource: R | undefined): Promise<void> },
+): Promise<void> {
+  let next = 0;
+  const one = async () => {
+    const resource = await lane.open().catch(() => undefined);
+    try {
+      while (next < items.length) await lane.run(items[next++] as T, resource);
+    } finally {
+      await resource?.close().catch(() => {});
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, one));
+}
+
+/**
+ * A lane's session, warmed like the main one: it lists (at least) as many
+ * tools as the main session did when the SUT was opened, or 5 s have passed
+ * (a gateway that starts downstreams per session may still be starting them).
+ */
+export async function openLane(
+  endpoint: Endpoint,
+  timeoutMs: number,
+  mainTools: number,
+  signal?: AbortSignal,
+): Promise<Session> {
+  const s = await openSession(endpoint, { timeoutMs, label: 'check lane' });
+  const until = performance.now() + 5_000;
+  try {
+    while ((await s.tools()).length < mainTools && performance.now() < until) await sleep(50, signal);
+  } catch {
+    // a lane that cannot list is still a session: its checks judge what the SUT does
+  }
+  return s;
+}
