@@ -9,6 +9,7 @@ interface RunOptions {
   format: string[];
   timeout?: string;
   progress: boolean;
+  otlp?: string;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -25,6 +26,10 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     )
     .option('--timeout <duration>', 'default step deadline, e.g. 5s (steps with their own timeout keep it)')
     .option('--no-progress', 'no live progress on stderr')
+    .option(
+      '--otlp <url>',
+      'export spans and mcp.client.operation.duration over OTLP/HTTP (e.g. http://127.0.0.1:4318)',
+    )
     .action(async (scenarios: string[], opts: RunOptions) => {
       const stepTimeoutMs =
         opts.timeout === undefined ? undefined : (parseDurationMs(opts.timeout) ?? Number.NaN);
@@ -49,16 +54,21 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       // Loaded on use: `mock --stdio` (what a SUT spawns) should not pay for the whole harness.
       const { runScenarios } = await import('../../runner/run.js');
       const { appendStepSummary, renderMarkdown } = await import('../../report/markdown.js');
+      const { withOtlp } = await import('../../measure/otlp.js');
       try {
-        const { report, files } = await runScenarios(scenarios, {
-          target: opts.target,
-          stepTimeoutMs,
-          reportDir: opts.reportDir,
-          formats: opts.format,
-          stream: process.stdout,
-          progress: opts.progress,
-          signal: controller.signal,
-        });
+        const { report, files } = await withOtlp(opts.otlp, (otlp) =>
+          runScenarios(scenarios, {
+            tracing: otlp?.tracing,
+            onCallLog: otlp && ((records) => otlp.addCallLog(records)),
+            target: opts.target,
+            stepTimeoutMs,
+            reportDir: opts.reportDir,
+            formats: opts.format,
+            stream: process.stdout,
+            progress: opts.progress,
+            signal: controller.signal,
+          }),
+        );
         for (const f of files) process.stderr.write(`report written: ${f}\n`);
         await appendStepSummary(renderMarkdown(report));
         setExit(report.exitCode);
