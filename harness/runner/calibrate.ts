@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import type { Fleet } from '../../mocks/server/fleet.js';
 import type { TransportBaseline } from '../measure/baseline.js';
 import { nowUs } from '../measure/clock.js';
 import type { McpTracing } from '../measure/otel.js';
 import { injectTraceparent } from '../measure/trace-context.js';
 import type { Endpoint } from '../schema/target.js';
 import { type Connection, connectEndpoint } from '../target/connect.js';
+import { calibrationFleet, type Placement } from './calibration-fleet.js';
 import { endpointOf } from './fleet-endpoints.js';
 import type { PlannedStep } from './plan-types.js';
 
@@ -37,6 +38,8 @@ export interface CalibrationOptions {
   /** Concurrency levels to calibrate (1 always). */
   concurrency?: Iterable<number>;
   timeoutMs?: number;
+  /** Where the calibration mocks run (see calibration-fleet.ts); default `local`. */
+  placement?: Placement;
 }
 
 const WARMUP = 15;
@@ -66,7 +69,9 @@ export async function startCalibration(
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (const transport of transports) probes.push(await openProbe(transport, dir));
+    for (const transport of transports) {
+      probes.push(await openProbe(transport, options.placement ?? 'local', dir));
+    }
   } catch (e) {
     await close();
     throw e;
@@ -171,12 +176,9 @@ async function coldCosts(
   }
 }
 
-async function openProbe(transport: Transport, dir: string): Promise<Probe> {
-  const fleet = createFleet({
-    servers: [{ name: 'calibration', transport, tools: [{ name: 'noop', result: { text: 'ok' } }] }],
-  });
+async function openProbe(transport: Transport, placement: Placement, dir: string): Promise<Probe> {
+  const fleet = await calibrationFleet(transport, placement, dir);
   try {
-    await fleet.start();
     const conn = await connectProbe(fleet, dir, transport);
     return { transport, fleet, conn, baseline: { cold: [], rounds: [] }, warm: false };
   } catch (e) {

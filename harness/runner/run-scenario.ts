@@ -15,6 +15,7 @@ import type { Endpoint, TargetSpec } from '../schema/target.js';
 import { openTarget, type Target } from '../target/target.js';
 import { type BaselineModel, baselineSummary, finishAttribution, withErrorBars } from './attribute-steps.js';
 import { type Calibration, concurrencyOf, startCalibration } from './calibrate.js';
+import { placementOf } from './calibration-fleet.js';
 import type { ExecContext } from './context.js';
 import { fleetEndpoints, fleetPlaceholders } from './fleet-endpoints.js';
 import { RATE_METRICS } from './metrics.js';
@@ -40,9 +41,9 @@ export interface RunScenarioOptions {
   onPlan?: (plan: Plan) => void;
   prom?: PromSink;
   tracing?: McpTracing;
-  /**
   /** Every record of every mock's call log, once the steps are done (e.g. for the mocks' OTLP spans). */
   onCallLog?: (records: CallRecord[]) => void;
+  /**
    * A fleet already running (started by the caller, built from the scenario's
    * fleet or a compatible one): used instead of starting one, and left running.
    */
@@ -83,7 +84,6 @@ export async function runScenario(
         await fleet.writeMcpServersFile(join(workDir, 'mcpServers.json')),
       );
       fleetEps = fleetEndpoints(fleet);
-    }
       const onCallLog = options.onCallLog;
       if (onCallLog)
         cleanup.push(async () =>
@@ -91,6 +91,7 @@ export async function runScenario(
             (await Promise.all([...fleet.mocks.values()].map((m) => m.calls().catch(() => [])))).flat(),
           ),
         );
+    }
     const target = await openTarget(plan.target, {
       placeholders,
       fleetEndpoints: fleetEps,
@@ -107,6 +108,11 @@ export async function runScenario(
             tracing,
             concurrency: [concurrency],
             timeoutMs: plan.stepTimeoutMs,
+            placement: placementOf(
+              plan.target.pattern,
+              fleet,
+              [...target.connections.values()].map((c) => c.endpoint),
+            ),
           })
         : undefined;
     if (calibration) {

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import type { MockHandle } from '../../mocks/server/handle.js';
+import { cliCommand } from '../../mocks/server/package-root.js';
+import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
+import { RemoteMockHandle } from '../../mocks/server/remote-handle.js';
+import type { Endpoint } from '../schema/target.js';
+
+/**
+ * Where the calibration mock runs, like what the harness measures: `local`
+ * (this process) when the steps call mocks served by this process (a mesh
+ * over the run's own fleet), `process` (its own process) when they call
+ * another process (a gateway, a chain, a fleet running elsewhere). A loopback
+ * hop to another process costs a wake-up on each side that an in-process
+ * server does not, and an in-process server's work runs on the harness's own
+ * thread: calibrating one for the other is a bias of about 0.1 ms. stdio mocks
+ * are always their own process.
+ */
+export type Placement = 'local' | 'process';
+
+/** `local` only when every connection of the target leads to a mock of `fleet` served in this process. */
+export function placementOf(
+  pattern: string,
+  fleet: Fleet | undefined,
+  endpoints: Iterable<Endpoint>,
+): Placement {
+  if (!fleet || (pattern !== 'mesh' && pattern !== 'direct')) return 'process';
+  const local = [...fleet.mocks.values()].filter((m) => isLocal(m));
+  const urls = new Set(local.map((m) => m.endpoint()?.url).filter((u) => u !== undefined));
+  for (const ep of endpoints) if (ep.transport === 'stdio' || !urls.has(ep.url)) return 'process';
+  return 'local';
+}
+
+function isLocal(m: MockHandle): boolean {
+  return m.transport !== 'stdio' && !(m instanceof RemoteMockHandle);
+}
+
+const READY_MS = 15_000;
+
+/**
+ * The one-tool calibration fleet for `transport`, started here or as
+ * `mcp-harness mock` in a child process (stopped, with the child, by `stop`).
+ */
+export async function calibrationFleet(
+  transport: Endpoint['transport'],
+  placement: Placement,
+  dir: string,
+): Promise<Fleet> {
+  const spec = {
+    servers: [{ name: 'calibration', transport, tools: [{ name: 'noop', result: { text: 'ok' } }] }],
+  };
+  if (placement === 'local' || transport === 'stdio') {
+    const fleet = createFleet(spec);
+    try {
+      await fleet.start();
+    } catch (e) {
+      await fleet.stop();
+      throw e;
+    }
+    return fleet;
+  }
+  const file = join(dir, `calibration-${transport}.json`);
+  await writeFile(file, JSON.stringify(spec));
+  const cli = cliCommand();
+  const child = spawn(
+    cli.command,
+    [...cli.args, 'mock', '--fleet', file, '--mcp-servers', join(dir, `calibration-${transport}.mcp.json`)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stopChild = () => stopProcess(child);
+  try {
+    const controlUrl = await controlUrlOf(child);
+    const remote = await connectRemoteFleet(controlUrl, spec);
+    return { ...remote, stop: stopChild };
+  } catch (e) {
+    await stopChild();
+    throw e;
+  }
+}
+
+async function controlUrlOf(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
+  let stderr = '';
+  child.stderr?.on('data', (c) => {
+    stderr = (stderr + c).slice(-2_000);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      (async () => {
+        for await (const line of lines) {
+          const m = /^control API\s+(\S+)/.exec(line);
+          if (m?.[1]) return m[1];
+        }
+        throw new Error(`the calibration mock exited before it was ready: ${stderr.trim()}`);
+      })(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('the calibration mock was not ready within 15 s')),
+          READY_MS,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    // Keep draining stdout so the child never blocks on a full pipe.
+    child.stdout?.resume();
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  await exited;
+  clearTimeout(timer);
+}
