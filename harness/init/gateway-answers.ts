@@ -24,7 +24,8 @@ export const GatewayAnswersSchema = z
     url: z.string().min(1).optional(),
     /** The command line that starts the gateway. */
     cmd: z.string().min(1).optional(),
-    transport: z.enum(['http', 'sse', 'stdio']).optional(),
+    /** `http` (default) | `sse` | `stdio`: checked with the other answers, so every problem is listed at once. */
+    transport: z.string().min(1).optional(),
     /** `origin` | `identity` | `prefix` | `prefix:SEPARATOR`. */
     naming: z.string().min(1).optional(),
     /** `handshake` | `log:REGEX` | `http:URL`. */
@@ -32,6 +33,8 @@ export const GatewayAnswersSchema = z
   })
   .strict();
 export type GatewayAnswers = z.infer<typeof GatewayAnswersSchema>;
+
+const TRANSPORTS = ['http', 'sse', 'stdio'] as const;
 
 /** The flag each answer came from, for problems (`check` says --gateway-cmd, `init` says --cmd). */
 export type AnswerFlags = Record<keyof GatewayAnswers, string>;
@@ -74,7 +77,14 @@ export function targetInputOf(
   if (typeof naming === 'string') problems.push({ path: flags.naming, message: naming });
   const ready = parseReady(a.ready);
   if (typeof ready === 'string') problems.push({ path: flags.ready, message: ready });
-  const transport = a.transport ?? 'http';
+  const known = TRANSPORTS.includes((a.transport ?? 'http') as (typeof TRANSPORTS)[number]);
+  // An unknown transport is reported once, here; the target is built as http so nothing else trips on it.
+  const transport = known ? (a.transport ?? 'http') : 'http';
+  if (!known)
+    problems.push({
+      path: flags.transport,
+      message: `expected one of "http", "sse", "stdio", got '${a.transport}'`,
+    });
   const input: Record<string, unknown> = { name: a.name, pattern: 'gateway' };
   if (typeof naming === 'object') input.naming = naming;
 
@@ -141,10 +151,15 @@ function schemaFlags(flags: AnswerFlags): Record<string, string> {
 }
 
 /** The validated target the answers describe; INVALID_ARGS listing every problem (flag problems and schema problems). */
-export function targetOfAnswers(command: string, a: GatewayAnswers, flags: AnswerFlags): TargetSpec {
+export function targetOfAnswers(
+  command: string,
+  a: GatewayAnswers,
+  flags: AnswerFlags,
+  earlier: readonly Problem[] = [],
+): TargetSpec {
   const { input, problems } = targetInputOf(a, flags);
   const parsed = TargetSpecSchema.safeParse(input);
-  const all = [...problems];
+  const all = [...earlier, ...problems];
   if (!parsed.success) {
     for (const p of flagProblems(parsed.error, schemaFlags(flags))) {
       if (!all.some((q) => q.path === p.path)) all.push(p);

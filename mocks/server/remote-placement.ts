@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FleetSpec } from '../../harness/schema/fleet.js';
 import { urlHost } from '../transports/http-host.js';
 
@@ -7,14 +8,28 @@ import { urlHost } from '../transports/http-host.js';
  * API, fixed ports from a base, and the host name written into the
  * mcpServers file.
  */
-export interface FleetPlacement {
-  /** Listen address of the HTTP/SSE mocks and the control API (default 127.0.0.1). */
-  host?: string;
-  /** Host name written into the mcpServers file and the control URL (default: the listen host). */
-  advertise?: string;
-  /** Fixed ports: the control API on `portBase`, server i (fleet order) on `portBase + 1 + i`. */
-  portBase?: number;
-}
+export const FleetPlacementSchema = z
+  .object({
+    host: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('listen address of the HTTP/SSE mocks and the control API (default 127.0.0.1)'),
+    advertise: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('host name written into the mcpServers file and the control URL (default: the listen host)'),
+    portBase: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(65_000)
+      .optional()
+      .describe('fixed ports: the control API on portBase, server i (fleet order) on portBase + 1 + i'),
+  })
+  .strict();
+export type FleetPlacement = z.infer<typeof FleetPlacementSchema>;
 
 /** The spec with each HTTP/SSE server's listen address and fixed port set (a port the file fixes is kept). */
 export function placeFleet(spec: FleetSpec, placement: FleetPlacement): FleetSpec {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, HarnessError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { REPORT_FORMATS } from '../../report/names.js';
 import { VERSION } from '../../version.js';
 
@@ -12,6 +12,14 @@ interface CheckOptions {
   reportDir: string;
   format: string[];
   progress: boolean;
+  otlp?: string;
+  url?: string;
+  gatewayCmd?: string;
+  transport?: string;
+  naming?: string;
+  ready?: string;
+  fleetAt?: string;
+  verbose?: boolean;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -26,6 +34,20 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--report-dir <dir>', 'where json/junit/md reports are written', 'mcp-harness-report')
     .option('--format <formats...>', `report formats: ${REPORT_FORMATS.join(', ')}`, ['console'])
     .option('--no-progress', 'no live progress on stderr')
+    .option('--otlp <url>', 'export a span per check over OTLP/HTTP (e.g. http://127.0.0.1:4318)')
+    .option(
+      '--url <url>',
+      'check the gateway at this URL (no target file; with --gateway-cmd: the URL it serves)',
+    )
+    .option(
+      '--gateway-cmd <cmd>',
+      'start the gateway with this command ({mcpServersFile}, {port}); no target file',
+    )
+    .option('--transport <t>', 'with --url/--gateway-cmd: http (default), sse or stdio')
+    .option('--naming <rule>', 'with --url/--gateway-cmd: origin (default), identity, prefix or prefix:SEP')
+    .option('--ready <signal>', 'with --gateway-cmd: handshake (default), log:REGEX or http:URL')
+    .option('--fleet-at <url>', 'control API of a fleet already running (mcp-harness mock --port-base N)')
+    .option('--verbose', "show each check's requests and answers under its result")
     .action(async (opts: CheckOptions) => {
       // Loaded on use: `mock --stdio` (what a SUT spawns) should not pay for the whole harness.
       const { checksTable } = await import('../../checks/list.js');
@@ -38,12 +60,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
         process.stdout.write(`${checksTable()}\n`);
         return;
       }
-      if (!opts.target) {
-        throw new HarnessError('INVALID_ARGS', 'check needs --target FILE', {
-          problems: [{ path: '--target', message: 'expected a target file (missing)' }],
-        });
-      }
-      const target = opts.target;
+      const { checkTargetOf } = await import('../../init/check-target.js');
+      const target = checkTargetOf(opts);
+      const { createOtlpExport } = await import('../../measure/otlp.js');
+      const otlp = opts.otlp === undefined ? undefined : createOtlpExport({ url: opts.otlp });
+      const checkSpans = otlp?.checkSpans(String(opts.target ?? opts.url ?? opts.gatewayCmd));
       const started = new Date();
       const t0 = performance.now();
       const controller = new AbortController();
@@ -57,8 +78,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
           suites: opts.suite?.flatMap((s) => s.split(',')),
           only: opts.only?.flatMap((s) => s.split(',')),
           expectedFailures: opts.expectedFailures,
+          fleetAt: opts.fleetAt,
+          verbose: opts.verbose,
           signal: controller.signal,
           onResult: (r) => {
+            checkSpans?.add(r);
             if (!opts.progress) return;
             progress ??= createProgress({ total: 0, stream: process.stderr, label: 'checks' });
             progress.tick(r.id, r.status);
@@ -84,6 +108,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
         setExit(report.exitCode);
       } finally {
         progress?.stop();
+        checkSpans?.end();
+        await otlp?.shutdown();
         process.off('SIGINT', abort);
         process.off('SIGTERM', abort);
       }

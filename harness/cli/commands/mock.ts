@@ -8,13 +8,23 @@ interface MockOptions {
   stdio?: boolean;
   controlPort?: number;
   mcpServers: string;
+  host?: string;
+  advertise?: string;
+  portBase?: string;
+  stdioCommand?: string;
 }
+
+/** Fleets known by name: `--fleet conformance` is the fleet the check suites put behind a gateway. */
+const NAMED_FLEETS = ['conformance'];
 
 export function registerMock(program: Command): void {
   program
     .command('mock')
     .description('run mock servers standalone and print their endpoints')
-    .requiredOption('--fleet <file>', 'fleet file (YAML, JSON, or a TS/JS module)')
+    .requiredOption(
+      '--fleet <file>',
+      `fleet file (YAML, JSON, or a TS/JS module), or: ${NAMED_FLEETS.join(', ')}`,
+    )
     .option('--server <name...>', 'only these servers (default: all)')
     .option('--stdio', 'serve the one --server over this process stdin/stdout (what a SUT spawns)')
     .option('--control-port <port>', 'port of the control API (default: any free port)', Number)
@@ -23,8 +33,15 @@ export function registerMock(program: Command): void {
       'where to write the mcpServers JSON describing the fleet',
       '.mcp-harness/mcpServers.json',
     )
+    .option('--host <addr>', 'listen address of the HTTP/SSE mocks and the control API (e.g. 0.0.0.0)')
+    .option('--advertise <host>', 'host name a gateway elsewhere uses to reach them (default: --host)')
+    .option('--port-base <n>', 'fixed ports: the control API on N, server i on N+1+i')
+    .option(
+      '--stdio-command <cmd>',
+      'how the mcpServers file starts stdio mocks (default with --host/--port-base: "npx mcp-harness")',
+    )
     .action(async (opts: MockOptions) => {
-      const spec = await loadFleet(opts.fleet);
+      const spec = await fleetOf(opts.fleet);
       const names = opts.server ?? [];
       const unknown = names.filter((n) => !spec.servers.some((s) => s.name === n));
       if (unknown.length) {
@@ -48,22 +65,36 @@ export function registerMock(program: Command): void {
     });
 }
 
+async function fleetOf(fleet: string) {
+  if (!NAMED_FLEETS.includes(fleet)) return loadFleet(fleet);
+  const { validate } = await import('../../config/load.js');
+  const { FleetSpecSchema } = await import('../../schema/fleet.js');
+  const { conformanceFleet } = await import('../../checks/fleet.js');
+  return validate(FleetSpecSchema, conformanceFleet(), `fleet ${fleet}`);
+}
+
 async function runStandalone(
   spec: Awaited<ReturnType<typeof loadFleet>>,
   opts: MockOptions,
   names: string[],
 ) {
   const { createFleet } = await import('../../../mocks/server/fleet.js');
+  const { mockPlacementOf } = await import('../../init/mock-placement.js');
+  const placement = mockPlacementOf(opts);
+  const named = NAMED_FLEETS.includes(opts.fleet);
   const fleet = createFleet(spec, {
     only: names.length ? names : undefined,
     controlPort: opts.controlPort,
-    fleetFile: opts.fleet,
+    ...(named ? { fleetRef: opts.fleet } : { fleetFile: opts.fleet }),
+    ...placement,
   });
   const endpoints = await fleet.start();
   const file = await fleet.writeMcpServersFile(opts.mcpServers);
+  const entries = fleet.mcpServers().mcpServers;
   const out = process.stdout;
   for (const ep of endpoints) {
-    const where = ep.url ?? `stdio: spawn it from ${file}`;
+    const entry = entries[ep.name];
+    const where = entry && 'url' in entry ? entry.url : `stdio: spawn it from ${file}`;
     out.write(`mock ${ep.name.padEnd(16)} ${ep.transport.padEnd(5)} ${where}\n`);
   }
   out.write(`control API          ${fleet.controlUrl}\n`);
