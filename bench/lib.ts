@@ -2,18 +2,45 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
-/** Start a benchmark server script as its own process and read the URL it prints. */
+export { median } from '../harness/measure/baseline.js';
+
+/** The benchmark mock's fleet (servers/mock.ts runs it; a harness elsewhere connects to it by this spec). */
+export const BENCH_FLEET = {
+  servers: [
+    {
+      name: 'bench',
+      transport: 'http' as const,
+      http: { response: 'json' as const },
+      tools: [
+        {
+          name: 'echo',
+          description: 'echo',
+          inputSchema: { type: 'object', properties: { x: { type: 'number' } }, required: ['x'] },
+          result: { text: 'ok' },
+        },
+      ],
+    },
+  ],
+};
+
+/**
+ * Start a benchmark server script as its own process and read the first line
+ * it prints: its URL, then (for some) more space-separated words (`extra`).
+ */
 export async function startServer(
   script: string,
-): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  args: string[] = [],
+): Promise<{ url: string; extra: string[]; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
-  const [url] = (await Promise.race([
+  let timer: NodeJS.Timeout | undefined;
+  const [line] = (await Promise.race([
     once(lines, 'line'),
-    new Promise((_, reject) =>
-      setTimeout(() => reject(new Error(`${script} printed no URL within 15 s`)), 15_000),
-    ),
-  ])) as [string];
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${script} printed no URL within 15 s`)), 15_000);
+    }),
+  ]).finally(() => clearTimeout(timer))) as [string];
+  const [url = '', ...extra] = line.trim().split(/\s+/);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
@@ -22,7 +49,7 @@ export async function startServer(
     await exited;
     clearTimeout(timer);
   };
-  return { url, child, stop };
+  return { url, extra, child, stop };
 }
 
 /** Open an MCP session over Streamable HTTP with plain fetch; returns the session id. */
@@ -53,9 +80,3 @@ export async function openSession(url: string): Promise<string> {
   await ack.text();
   return sid;
 }
-
-export const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};

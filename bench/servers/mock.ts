@@ -1,23 +1,9 @@
-// The benchmark mock: one fleet server with the same tool as bare.ts, no faults. Prints its URL.
+// The benchmark mock: one fleet server with the same tool as bare.ts, no faults. Prints its URL
+// and its fleet's control API (call logs, for attribution by a harness in another process).
 import { createFleet } from '../../mocks/server/fleet.js';
+import { BENCH_FLEET } from '../lib.js';
 
-const fleet = createFleet({
-  servers: [
-    {
-      name: 'bench',
-      transport: 'http',
-      http: { response: 'json' },
-      tools: [
-        {
-          name: 'echo',
-          description: 'echo',
-          inputSchema: { type: 'object', properties: { x: { type: 'number' } }, required: ['x'] },
-          result: { text: 'ok' },
-        },
-      ],
-    },
-  ],
-});
+const fleet = createFleet(BENCH_FLEET);
 const [ep] = await fleet.start();
-process.stdout.write(`${ep?.url}\n`);
+process.stdout.write(`${ep?.url} ${fleet.controlUrl}\n`);
 process.on('SIGTERM', () => void fleet.stop().then(() => process.exit(0)));
