@@ -8,6 +8,7 @@ import { HarnessError } from '../errors.js';
 import type { CallRecord } from '../schema/call-log.js';
 import { createTracing, type McpTracing } from './otel.js';
 import { CallLogSpans } from './otlp-call-log.js';
+import { CheckSpans } from './otlp-checks.js';
 import {
   CLIENT_OPERATION_DURATION,
   ClientDurationProcessor,
@@ -30,6 +31,8 @@ export interface OtlpExport {
   tracing: McpTracing;
   /** The mocks' server spans, from their call logs (joined to the client spans by traceparent). */
   addCallLog(records: readonly CallRecord[]): number;
+  /** Spans for a conformance run (a root span and one per check result; see otlp-checks.ts). */
+  checkSpans(target: string): CheckSpans;
   /** Flush spans and the metric, then close every exporter. Safe to call twice. */
   shutdown(): Promise<void>;
 }
@@ -86,6 +89,7 @@ export function createOtlpExport(input: OtlpOptions): OtlpExport {
   return {
     tracing,
     addCallLog: (records) => callLog.add(records),
+    checkSpans: (target) => new CheckSpans(tracing.tracer, target),
     shutdown() {
       closing ??= Promise.all([tracing.shutdown(), callLog.shutdown(), meterProvider.shutdown()]).then(
         () => {},

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createOtlpExport } from '../../../harness/measure/otlp.js';
 import { runScenario } from '../../../harness/runner/run-scenario.js';
+import { referenceGatewayTarget } from '../../../mocks/patterns/gateway/target.js';
 import { ROOT, runCli } from '../../helpers/cli.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './receiver.js';
 
@@ -102,6 +103,41 @@ describe('OTLP export', () => {
     expectJoined(receiver.spans, 'get_issue');
     expect(expectJoined(receiver.spans, 'close_issue').client.attributes['error.type']).toBe('tool_error');
     expect(receiver.metrics.some((m) => m.name === 'mcp.client.operation.duration')).toBe(true);
+  });
+
+  it('check --otlp URL exports a span per check under one root, failures marked', async () => {
+    const file = join(dir, 'gw.json');
+    await writeFile(file, JSON.stringify(referenceGatewayTarget(['iserror-to-success'])));
+    const only = ['gateway.handshake', 'gateway.iserror-preserved'];
+    const r = await runCli(
+      [
+        'check',
+        '--target',
+        file,
+        '--only',
+        ...only,
+        '--otlp',
+        receiver.url,
+        '--no-progress',
+        '--report-dir',
+        dir,
+      ],
+      { cwd: ROOT },
+    );
+    expect(r.code, r.stderr).toBe(1);
+    const root = receiver.spans.find((s) => s.name === `mcp-harness check ${file}`);
+    expect(root, JSON.stringify(receiver.spans.map((s) => s.name))).toBeDefined();
+    const checks = receiver.spans.filter((s) => s.parentSpanId === root?.spanId);
+    expect(checks.map((s) => s.name).sort()).toEqual(only.map((id) => `check ${id}`));
+    const failed = checks.find((s) => s.name === 'check gateway.iserror-preserved');
+    expect(failed?.attributes).toMatchObject({
+      'mcp_harness.check.status': 'fail',
+      'error.type': 'check_fail',
+    });
+    expect(failed?.status).toBe(2);
+    expect(
+      checks.find((s) => s.name === 'check gateway.handshake')?.attributes['mcp_harness.check.status'],
+    ).toBe('pass');
   });
 
   it('a bad --otlp URL is invalid input (exit 2), nothing runs', async () => {
