@@ -1,5 +1,6 @@
 // The programmatic API: everything the CLI does is callable from here.
 
+export { allQueries, DASHBOARDS, writeDashboards } from '../dashboards/index.js';
 export { createFleet, type Fleet, type FleetOptions, type McpServerEntry } from '../mocks/server/fleet.js';
 export type { MockHandle } from '../mocks/server/handle.js';
 export { type Baseline, BaselineSchema } from './checks/baseline.js';
@@ -11,6 +12,7 @@ export { loadFleet } from './config/fleet-file.js';
 export { ERROR_CATALOG, EXIT, HarnessError, isHarnessError, type Problem } from './errors.js';
 export { nowUs } from './measure/clock.js';
 export { createTracing, type McpTracing } from './measure/otel.js';
+export { createOtlpExport, type OtlpExport, type OtlpOptions, withOtlp } from './measure/otlp.js';
 export { createPromSink, type PromSink } from './measure/prom.js';
 export { writeReports } from './report/registry.js';
 export { type PlanOptions, planScenario } from './runner/plan.js';
