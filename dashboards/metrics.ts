@@ -14,6 +14,9 @@ export const METRICS = {
   probeCatalogHash: 'mcp_probe_catalog_hash',
   probeErrors: 'mcp_probe_errors_total',
   probeCall: 'mcp_probe_call_duration_seconds',
+  daemonProbes: 'mcp_probe_daemon_probes_total',
+  daemonInFlight: 'mcp_probe_daemon_probes_in_flight',
+  daemonConfigOk: 'mcp_probe_daemon_config_last_reload_successful',
   ...PROM_METRICS,
 } as const;
 

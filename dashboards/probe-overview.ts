@@ -126,5 +126,30 @@ export const probeOverview: DashboardSpec = {
         },
       ],
     },
+    {
+      title: 'Probe daemon',
+      panels: [
+        {
+          title: 'Probes per second',
+          description: 'probes the daemon ran (schedule and /probe), by result',
+          kind: 'timeseries',
+          unit: 'ops',
+          queries: [{ expr: `sum by (result) (rate(${M.daemonProbes}[${RATE}]))`, legend: '{{result}}' }],
+        },
+        {
+          title: 'Probes in flight',
+          description: 'probes running now; a steady climb means targets slower than their interval',
+          kind: 'timeseries',
+          queries: [{ expr: `sum(${M.daemonInFlight})`, legend: 'in flight' }],
+        },
+        {
+          title: 'Config loaded',
+          description: '1 when the last reload (SIGHUP, /-/reload) or the start loaded the config',
+          kind: 'stat',
+          greenFrom: 1,
+          queries: [{ expr: `min(${M.daemonConfigOk})` }],
+        },
+      ],
+    },
   ],
 };
