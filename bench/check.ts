@@ -51,7 +51,9 @@ console.log(
 );
 for (const r of [...run.results].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5))
   console.log(`  slowest: ${r.id} ${(r.durationMs / 1000).toFixed(2)} s`);
-for (const r of run.results.filter((x) => x.status === 'fail' || x.status === 'warn' || x.status === 'blocked'))
+for (const r of run.results.filter(
+  (x) => x.status === 'fail' || x.status === 'warn' || x.status === 'blocked',
+))
   console.log(`  ${r.status}: ${r.id} — ${r.observed}`);
 
 const reference = [...seen.values()][0] as string;

@@ -52,15 +52,17 @@ export async function runPhases(checks: readonly Check[], input: PhaseInput): Pr
   const mainTools = input.sut.current.target.tools.get(SUT)?.length ?? 0;
   await lanes(plan.together, input.concurrency, {
     open: () => openLane(endpoint as Endpoint, spec.timeoutMs, mainTools, input.signal),
-    run: async (c, own) => {
-      if (input.signal?.aborted) return;
-      if (!own) {
-        again.push(c); // the SUT would not open another session now: run it alone, on the main session
-        return;
+    run: async (unit, own) => {
+      for (const c of unit) {
+        if (input.signal?.aborted) return;
+        if (!own) {
+          again.push(c); // the SUT would not open another session now: run it alone, on the main session
+          continue;
+        }
+        const t0 = performance.now();
+        const verdict = await runOne(c, { ...base, sut: input.sut.current, ownSession: own });
+        shared.push(toResult(c, verdict, performance.now() - t0));
       }
-      const t0 = performance.now();
-      const verdict = await runOne(c, { ...base, sut: input.sut.current, ownSession: own });
-      shared.push(toResult(c, verdict, performance.now() - t0));
     },
   });
   let alone = plan.alone;
@@ -71,7 +73,7 @@ export async function runPhases(checks: readonly Check[], input: PhaseInput): Pr
     const gone = await ensureAlive(before, fleet, input.open, false, replace);
     const survived = gone === undefined && input.sut.current === before;
     if (survived) for (const r of shared) input.emit(r);
-    alone = [...(survived ? again : plan.together), ...plan.alone];
+    alone = [...(survived ? again : plan.together.flat()), ...plan.alone];
     if (gone !== undefined) {
       for (const c of alone) input.emit(notRun(c, `the SUT is gone (${gone})`, 'SUT gone'));
       return;

@@ -13,7 +13,8 @@ export const DEFAULT_CONCURRENCY = 6;
  * once, not before every later check).
  */
 export interface Schedule {
-  together: Check[];
+  /** Units of checks that may share the SUT; a unit's checks run one after the other (see Check.uses). */
+  together: Check[][];
   alone: Check[];
 }
 
@@ -31,18 +32,24 @@ export function whyAlone(
 }
 
 export function schedule(checks: readonly Check[], shareable: boolean): Schedule {
-  const together = shareable ? checks.filter((c) => c.concurrent === true) : [];
-  const rest = checks.filter((c) => !together.includes(c));
+  const shared = shareable ? checks.filter((c) => c.concurrent === true) : [];
+  const units = new Map<string, Check[]>();
+  for (const c of shared) {
+    const key = c.uses ?? c.id;
+    units.set(key, [...(units.get(key) ?? []), c]);
+  }
+  const rest = checks.filter((c) => !shared.includes(c));
   return {
-    together,
+    together: [...units.values()],
     alone: shareable ? [...rest.filter((c) => !c.disruptive), ...rest.filter((c) => c.disruptive)] : rest,
   };
 }
 
 /**
  * Run `items` in at most `limit` lanes at once. Each lane opens one resource
- * (a session) before its first item and closes it after its last; an item
- * whose lane could not open gets `undefined`.
+ * (a session) before its first item and closes it after its last; a lane
+ * that cannot open takes no items, and when no lane could, the items are
+ * handed over with `undefined`.
  */
 export async function lanes<T, R extends { close(): Promise<void> }>(
   items: readonly T[],
@@ -52,13 +59,15 @@ export async function lanes<T, R extends { close(): Promise<void> }>(
   let next = 0;
   const one = async () => {
     const resource = await lane.open().catch(() => undefined);
+    if (!resource) return;
     try {
       while (next < items.length) await lane.run(items[next++] as T, resource);
     } finally {
-      await resource?.close().catch(() => {});
+      await resource.close().catch(() => {});
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, one));
+  while (next < items.length) await lane.run(items[next++] as T, undefined);
 }
 
 /**

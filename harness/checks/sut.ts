@@ -119,7 +119,12 @@ export async function ensureAlive(
   disruptive: boolean,
   replace: (s: Sut) => void,
 ): Promise<string | undefined> {
-  const fine = disruptive ? await recovered(sut, fleet) : await answersPing(sut).then(() => true, () => false);
+  const fine = disruptive
+    ? await recovered(sut, fleet)
+    : await answersPing(sut).then(
+        () => true,
+        () => false,
+      );
   if (fine) return undefined;
   await sut.target.close().catch(() => {});
   try {

@@ -41,6 +41,12 @@ export interface Check {
    * judges nothing by timing that other sessions' load could bend.
    */
   concurrent?: boolean;
+  /**
+   * A fleet resource a concurrent check needs to itself while it runs (a
+   * tool whose call log it reads, `alpha.progress`): concurrent checks naming
+   * the same one run one after the other, never at once.
+   */
+  uses?: string;
   run(ctx: CheckContext): Promise<Verdict>;
 }
 

@@ -13,6 +13,9 @@ export const progressOrdered = check({
     'MCP 2025-11-25 basic/utilities/progress (the progress value MUST increase; progress notifications ' +
     'MUST only reference tokens of in-progress operations)',
   severity: 'must',
+  concurrent: true,
+  // Reads alpha's call log for its progress call: never beside the other progress check.
+  uses: 'alpha.progress',
   expected:
     'every progress notification for the call arrives before its result, with strictly increasing values',
   async run(ctx) {

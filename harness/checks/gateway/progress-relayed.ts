@@ -14,6 +14,9 @@ export const progressRelayed = check({
     'practice: a gateway relays downstream progress under the upstream progressToken ' +
     '(MCP 2025-11-25 basic/utilities/progress)',
   severity: 'should',
+  concurrent: true,
+  // Reads alpha's call log for its progress call: never beside the other progress check.
+  uses: 'alpha.progress',
   expected:
     'a call to alpha.progress carrying a progressToken receives progress notifications for that token ' +
     '(alpha sends three)',

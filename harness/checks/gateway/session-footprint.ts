@@ -92,7 +92,7 @@ async function settledInstances(m: MockHandle, signal: AbortSignal): Promise<num
   let last = m.instances();
   const until = performance.now() + 3000;
   while (performance.now() < until && !signal.aborted) {
-    await sleep(300, signal);
+    await sleep(150, signal);
     const now = m.instances();
     if (now === last) return now;
     last = now;
@@ -179,7 +179,7 @@ export async function sessionFootprint(
       break;
     }
     if (performance.now() >= until) break;
-    await sleep(250, ctx.signal);
+    await sleep(100, ctx.signal);
   }
   const after = procs();
   return {
