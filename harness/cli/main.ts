@@ -4,6 +4,7 @@ import { packageRoot } from '../../mocks/server/package-root.js';
 import { EXIT, HarnessError, isHarnessError } from '../errors.js';
 import { registerCheck } from './commands/check.js';
 import { registerDashboards } from './commands/dashboards.js';
+import { registerInit } from './commands/init.js';
 import { registerMock } from './commands/mock.js';
 import { registerRun } from './commands/run.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerRun(program, setExit);
   registerCheck(program, setExit);
+  registerInit(program, setExit);
   registerDashboards(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
