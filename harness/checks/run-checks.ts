@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { isHarnessError } from '../errors.js';
+import { HarnessError, isHarnessError } from '../errors.js';
 import type { CheckResult } from '../schema/result.js';
 import { loadTarget, type TargetSpec } from '../schema/target.js';
 import { loadAccess } from '../target/access.js';
@@ -54,6 +54,17 @@ export interface ChecksRun {
 export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
   const targetFile = typeof options.target === 'string' ? resolve(options.target) : undefined;
   const spec = targetFile ? await loadTarget(targetFile) : (options.target as TargetSpec);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new HarnessError(
+      'INVALID_ARGS',
+      `--concurrency must be a whole number ≥ 1, got ${options.concurrency}`,
+      {
+        problems: [
+          { path: '--concurrency', message: `expected a whole number ≥ 1, got ${options.concurrency}` },
+        ],
+      },
+    );
   const checks = selectChecks(spec, options.suites, options.only);
   const baseline = options.expectedFailures
     ? await loadBaseline(options.expectedFailures, new Set(allChecks().map((c) => c.id)))
@@ -98,7 +109,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         state,
         sut: holder,
         open,
-        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        concurrency,
         checkTimeoutMs: options.checkTimeoutMs,
         emit,
         signal: options.signal,

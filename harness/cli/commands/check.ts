@@ -20,6 +20,7 @@ interface CheckOptions {
   ready?: string;
   fleetAt?: string;
   verbose?: boolean;
+  concurrency?: number;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -48,6 +49,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--ready <signal>', 'with --gateway-cmd: handshake (default), log:REGEX or http:URL')
     .option('--fleet-at <url>', 'control API of a fleet already running (mcp-harness mock --port-base N)')
     .option('--verbose', "show each check's requests and answers under its result")
+    .option(
+      '--concurrency <n>',
+      'checks that may share the SUT run this many at a time, each on its own session (default 6; 1: one at a time)',
+      Number,
+    )
     .action(async (opts: CheckOptions) => {
       // Loaded on use: `mock --stdio` (what a SUT spawns) should not pay for the whole harness.
       const { checksTable } = await import('../../checks/list.js');
@@ -80,6 +86,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
           expectedFailures: opts.expectedFailures,
           fleetAt: opts.fleetAt,
           verbose: opts.verbose,
+          concurrency: opts.concurrency,
           signal: controller.signal,
           onResult: (r) => {
             checkSpans?.add(r);
