@@ -1,0 +1,190 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { allQueries, expandGrafanaVariables, RULES_FILE, writeDashboards } from '../../dashboards/index.js';
+import { referenceGatewayTarget } from '../../mocks/patterns/gateway/target.js';
+import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { type Child, startProbeDaemon, startReferenceGateway } from '../integration/dashboards/e2e-parts.js';
+import {
+  instantQuery,
+  type PromProcess,
+  startPrometheus,
+  startPushgateway,
+} from '../integration/dashboards/prom-processes.js';
+import { ensurePrometheus } from '../integration/dashboards/prom-tools.js';
+
+/**
+ * Every PromQL expression of every generated panel and rule, evaluated by a real Prometheus
+ * (1 s scrape, the generated rules loaded) scraping the probe daemon — one healthy reference
+ * gateway, one whose backend is slow, failing and changes its catalogue — and a Pushgateway
+ * holding a pushed `check` (with a failing check) and a pushed `run` through the reference gateway.
+ */
+
+let dir: string;
+let fleet: Fleet | undefined;
+const children: Array<Child | PromProcess> = [];
+let prometheus: PromProcess;
+
+beforeAll(async () => {
+  ensurePrometheus();
+  dir = await mkdtemp(join(tmpdir(), 'mcp-e2e-prom-'));
+  const out = join(dir, 'out');
+  await writeDashboards(out);
+
+  fleet = createFleet({
+    servers: [
+      { name: 'a', transport: 'http', tools: [{ name: 'echo', result: { echo: true } }] },
+      {
+        name: 'b',
+        transport: 'http',
+        tools: [{ name: 'slow' }, { name: 'broken' }],
+        faults: [
+          { type: 'latency', ms: 1200, tools: ['slow'] },
+          { type: 'tool-error', tools: ['broken'], message: 'backend down' },
+        ],
+      },
+    ],
+  });
+  await fleet.start();
+  const all = await fleet.writeMcpServersFile(join(dir, 'all.json'));
+  const servers = JSON.parse(await readFile(all, 'utf8')).mcpServers;
+  const healthyFile = join(dir, 'healthy.json');
+  await writeFile(healthyFile, JSON.stringify({ mcpServers: { a: servers.a } }));
+  const healthy = await startReferenceGateway(healthyFile);
+  children.push(healthy);
+  const faulty = await startReferenceGateway(all);
+  children.push(faulty);
+
+  const config = join(dir, 'probes.yaml');
+  await writeFile(
+    config,
+    stringify({
+      defaults: { interval: '1s', timeout: '900ms' },
+      modules: {
+        echo: { kind: 'call', tool: 'a__echo' },
+        slow: { kind: 'call', tool: 'b__slow' },
+        broken: { kind: 'call', tool: 'b__broken' },
+      },
+      targets: [
+        {
+          name: 'healthy',
+          endpoint: { transport: 'http', url: healthy.url },
+          modules: ['handshake', 'tools', 'echo'],
+        },
+        {
+          name: 'faulty',
+          endpoint: { transport: 'http', url: faulty.url },
+          modules: ['tools', 'slow', 'broken'],
+          interval: '2s',
+          timeout: '1900ms',
+        },
+      ],
+    }),
+  );
+  const daemon = await startProbeDaemon(config);
+  children.push(daemon);
+  const pushgateway = await startPushgateway();
+  children.push(pushgateway);
+
+  // CI runs pushed the way CI pushes them: a check with a failing check, a run through a gateway.
+  const gwTarget = join(dir, 'gw.json');
+  await writeFile(gwTarget, JSON.stringify(referenceGatewayTarget(['iserror-to-success'])));
+  const check = await runCli(
+    [
+      'check',
+      '--target',
+      gwTarget,
+      '--only',
+      'gateway.handshake',
+      'gateway.iserror-preserved',
+      '--push',
+      pushgateway.url,
+      '--no-progress',
+      '--report-dir',
+      dir,
+    ],
+    { cwd: ROOT, timeout: 60_000 },
+  );
+  expect(check.code, check.stderr).toBe(1);
+  const scenario = join(dir, 'scenario.yaml');
+  await writeFile(
+    scenario,
+    stringify({
+      name: 'pushed',
+      fleet: {
+        servers: [
+          {
+            name: 'tracker',
+            transport: 'http',
+            tools: [{ name: 'get_issue' }],
+            faults: [{ type: 'latency', ms: 5 }],
+          },
+        ],
+      },
+      steps: [
+        { call: 'tracker.get_issue', args: { id: 1 } },
+        { call: 'tracker.get_issue', args: { id: 2 } },
+      ],
+    }),
+  );
+  const run = await runCli(
+    ['run', scenario, '--target', gwTarget, '--push', pushgateway.url, '--no-progress', '--report-dir', dir],
+    { cwd: ROOT, timeout: 60_000 },
+  );
+  expect(run.code, run.stderr).toBe(0);
+
+  const hostOf = (url: string) => new URL(url).host;
+  prometheus = await startPrometheus({
+    ruleFiles: [join(out, 'prometheus', RULES_FILE)],
+    scrape: [
+      { job_name: 'mcp-probe', static_configs: [{ targets: [hostOf(daemon.url)] }] },
+      {
+        job_name: 'pushgateway',
+        honor_labels: true,
+        static_configs: [{ targets: [hostOf(pushgateway.url)] }],
+      },
+    ],
+  });
+  children.push(prometheus);
+  // Let the daemon probe the old catalogue a few times, then change it: drift and a new hash.
+  await new Promise((r) => setTimeout(r, 4000));
+  await fleet.mocks.get('b')?.addTool({ name: 'added_later' });
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of children.reverse()) await c.stop().catch(() => {});
+  await fleet?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('generated panels and rules against a real Prometheus', () => {
+  it('every expression of every panel and rule returns data', async () => {
+    const queries = allQueries().filter((q) => !q.pending);
+    const windows = { rate: '10s', range: '1m' };
+    let missing: string[] = [];
+    const deadline = Date.now() + 45_000;
+    do {
+      await new Promise((r) => setTimeout(r, 1000));
+      missing = [];
+      for (const q of queries) {
+        const r = await instantQuery(prometheus.url, expandGrafanaVariables(q.expr, windows));
+        if (!r.ok || r.series === 0) missing.push(`${q.where}: ${q.expr}${r.error ? ` (${r.error})` : ''}`);
+      }
+    } while (missing.length > 0 && Date.now() < deadline);
+    expect(missing, `no data after 45 s:\n${missing.join('\n')}\n${prometheus.log().slice(-2000)}`).toEqual(
+      [],
+    );
+  }, 90_000);
+
+  it('the load panels (metrics of `load`, not exported yet) are valid PromQL', async () => {
+    const pending = allQueries().filter((q) => q.pending);
+    expect(pending.length).toBeGreaterThan(0);
+    for (const q of pending) {
+      const r = await instantQuery(prometheus.url, expandGrafanaVariables(q.expr));
+      expect(r.error, q.where).toBeUndefined();
+    }
+  });
+});
