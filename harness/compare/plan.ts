@@ -8,7 +8,7 @@ import type { Plan, PlannedCall } from '../runner/plan-types.js';
 import { TargetSpecSchema } from '../schema/target.js';
 import { mapComposites } from './composites.js';
 import { type PlannedFault, parseFaultFlag } from './fault-flag.js';
-import { type CompareSpec, CompareSpecSchema, type Composite } from './schema.js';
+import { CompareSpecSchema, type Composite } from './schema.js';
 
 /**
  * Compare file (or flags) → a plan per target over one workflow, checked all

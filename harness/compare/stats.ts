@@ -44,7 +44,7 @@ export class PatternStats {
     for (const u of this.units) {
       const step = run.steps.find((s) => s.name === u.name);
       this.record(u.name, step);
-      if (!step || step.status !== 'pass') failed = true;
+      if (step?.status !== 'pass') failed = true;
       if (step?.downstreamUs === undefined || step.overheadUs === undefined) complete = false;
       else {
         down += step.downstreamUs;
@@ -62,7 +62,7 @@ export class PatternStats {
 
   private record(unit: string, step: StepResult | undefined): void {
     const a = this.accOf(unit);
-    if (!step || step.status !== 'pass') a.failures++;
+    if (step?.status !== 'pass') a.failures++;
     if (!step) return;
     this.latency.record(UNIT_METRIC, { target: this.target, unit }, step.durationUs);
     if (step.downstreamUs !== undefined) a.downstream.record(step.downstreamUs);
