@@ -4,6 +4,7 @@ export { allQueries, DASHBOARDS, writeDashboards } from '../dashboards/index.js'
 export { createFleet, type Fleet, type FleetOptions, type McpServerEntry } from '../mocks/server/fleet.js';
 export type { MockHandle } from '../mocks/server/handle.js';
 export { type Baseline, BaselineSchema } from './checks/baseline.js';
+export { type CompareResult, type RunCompareOptions, renderCompareHtml, runCompare, writeCompareReports } from './compare/index.js';
 export type { CheckContext } from './checks/context.js';
 export { SUITE_CHECKS } from './checks/registry.js';
 export { type ChecksRun, type RunChecksOptions, runChecks } from './checks/run-checks.js';

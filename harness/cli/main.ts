@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../../mocks/server/package-root.js';
 import { EXIT, HarnessError, isHarnessError } from '../errors.js';
 import { registerCheck } from './commands/check.js';
+import { registerCompare } from './commands/compare.js';
 import { registerDashboards } from './commands/dashboards.js';
 import { registerInit } from './commands/init.js';
 import { registerMock } from './commands/mock.js';
+import { registerProbe } from './commands/probe.js';
 import { registerRun } from './commands/run.js';
 
 /** The CLI only parses arguments, calls the API and renders; exit codes follow DESIGN.md. */
@@ -23,8 +25,10 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerRun(program, setExit);
   registerCheck(program, setExit);
+  registerCompare(program, setExit);
   registerInit(program, setExit);
   registerDashboards(program);
+  registerProbe(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

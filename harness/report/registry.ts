@@ -5,6 +5,7 @@ import type { RunReport } from '../schema/result.js';
 import { consoleReporter, type OutputStream, shouldUseColor } from './console.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
+import { htmlReporter } from './html.js';
 import { markdownReporter } from './markdown.js';
 import type { ReportFormat } from './names.js';
 import type { Reporter } from './reporter.js';
@@ -15,6 +16,7 @@ export const REPORTERS = {
   json: jsonReporter,
   junit: junitReporter,
   md: markdownReporter,
+  html: htmlReporter,
 } as const satisfies Record<ReportFormat, Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
