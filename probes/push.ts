@@ -1,0 +1,65 @@
+import { Pushgateway, Registry } from 'prom-client';
+import { createPromSink } from '../harness/measure/prom.js';
+import type { RunReport } from '../harness/schema/result.js';
+import { createProbeMetrics } from './metrics.js';
+import type { ProbeResult } from './result.js';
+
+/** Job names in the Pushgateway (docs/probe.md). */
+export const PUSH_JOBS = {
+  probe: 'mcp_harness_probe',
+  run: 'mcp_harness_run',
+  check: 'mcp_harness_check',
+} as const;
+
+const PUSH_TIMEOUT_MS = 10_000;
+
+/** Add a registry's metrics to a Pushgateway group (POST: other groups and metrics stay). */
+export async function pushRegistry(
+  url: string,
+  registry: Registry,
+  job: string,
+  groupings: Record<string, string> = {},
+): Promise<void> {
+  const gateway = new Pushgateway(url.replace(/\/+$/, ''), { timeout: PUSH_TIMEOUT_MS }, registry);
+  try {
+    await gateway.pushAdd({ jobName: job, groupings });
+  } catch (e) {
+    throw new Error(`push to ${url} failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** One round of probes: each target its own group (`target`), so targets replace only their own series. */
+export async function pushProbeResults(url: string, results: readonly ProbeResult[]): Promise<void> {
+  const byTarget = new Map<string, ProbeResult[]>();
+  for (const r of results) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+  for (const [target, rs] of byTarget) {
+    const registry = new Registry();
+    const labelNames = [...new Set(rs.flatMap((r) => Object.keys(r.labels)))].sort();
+    const metrics = createProbeMetrics(registry, labelNames);
+    for (const r of rs) metrics.record(r);
+    await pushRegistry(url, registry, PUSH_JOBS.probe, { target });
+  }
+}
+
+/** A run's or check's results: check status and step durations, in the harness's metric names. */
+export async function pushRunReport(url: string, report: RunReport, job: string): Promise<void> {
+  const sink = createPromSink();
+  for (const c of report.checks) sink.setCheckStatus(c.suite, c.id, c.status);
+  for (const s of report.scenarios) {
+    for (const step of s.steps) {
+      sink.observeStep(
+        {
+          scenario: s.scenario,
+          step: step.name,
+          target: s.target,
+          pattern: s.pattern,
+          outcome: step.outcome ?? step.status,
+        },
+        step.durationUs,
+      );
+    }
+  }
+  // The Pushgateway reads the Prometheus text format (exemplars are not pushed).
+  sink.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE as never);
+  await pushRegistry(url, sink.registry as unknown as Registry, job);
+}
