@@ -28,9 +28,10 @@ export function checkTargetOf(f: CheckTargetFlags): string | TargetSpec {
       path: '--fleet-at',
       message: `expected the fleet's control API URL (http://HOST:PORT), got '${f.fleetAt}'`,
     });
-  if (f.target !== undefined) {
-    if (quick)
-      problems.push({ path: '--target', message: 'give a target file or --url/--gateway-cmd, not both' });
+  if (f.target !== undefined && quick) {
+    // Both: say so, and list what else is wrong with the quick flags too.
+    problems.push({ path: '--target', message: 'give a target file or --url/--gateway-cmd, not both' });
+  } else if (f.target !== undefined) {
     for (const [k, v] of Object.entries(quickOnly)) {
       if (v !== undefined)
         problems.push({
