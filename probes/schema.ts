@@ -14,15 +14,8 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Labels the daemon sets itself (or Prometheus reserves). */
 export const RESERVED_LABELS = ['target', 'module', 'phase', 'kind', 'le', 'result', 'job', 'instance'];
 
-const LabelsSchema = z.record(
-  z
-    .string()
-    .regex(LABEL_NAME, 'expected a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)')
-    .refine((n) => !RESERVED_LABELS.includes(n) && !n.startsWith('__'), {
-      message: `label names ${RESERVED_LABELS.join(', ')} and __* are the daemon's own`,
-    }),
-  z.string(),
-);
+/** Label names are checked in crossCheck (a record key's own issue would only say "invalid key"). */
+const LabelsSchema = z.record(z.string(), z.string());
 
 export const DefaultsSchema = z
   .object({
@@ -117,6 +110,18 @@ function crossCheck(raw: unknown, ctx: z.RefinementCtx): void {
           );
         }
       });
+    }
+    if (isObj(t.labels)) {
+      for (const name of Object.keys(t.labels)) {
+        if (!LABEL_NAME.test(name)) {
+          add(['targets', i, 'labels', name], 'expected a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)');
+        } else if (RESERVED_LABELS.includes(name) || name.startsWith('__')) {
+          add(
+            ['targets', i, 'labels', name],
+            `label names ${RESERVED_LABELS.join(', ')} and __* are the daemon's own`,
+          );
+        }
+      }
     }
     const timeout = durationOf(t.timeout, defTimeout ?? 10_000);
     const interval = durationOf(t.interval, defInterval ?? 15_000);
