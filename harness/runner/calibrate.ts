@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fleet } from '../../mocks/server/fleet.js';
-import type { TransportBaseline } from '../measure/baseline.js';
+import { median, type TransportBaseline } from '../measure/baseline.js';
 import { nowUs } from '../measure/clock.js';
 import type { McpTracing } from '../measure/otel.js';
 import { injectTraceparent } from '../measure/trace-context.js';
@@ -160,20 +160,27 @@ async function diffsOf(fleet: Fleet, timings: Array<{ n: number; e2e: number }>)
 }
 
 /**
- * The first calls on a connection opened now (a fresh session; over stdio a
- * fresh mock process), the way a scenario's first calls meet its SUT.
+ * The first calls on connections opened now (fresh sessions; over stdio a
+ * fresh mock process), the way a scenario's first calls meet its SUT: per
+ * call index, the median over a few connections (one over stdio, where each
+ * costs a process), so one scheduling hiccup is not taken for a cold path.
  */
 async function coldCosts(
   p: Probe,
   dir: string,
   run: (conn: Connection) => Promise<number[]>,
 ): Promise<number[]> {
-  const conn = await connectProbe(p.fleet, dir, p.transport);
-  try {
-    return await run(conn);
-  } finally {
-    await conn.close().catch(() => {});
+  const samples: number[][] = [];
+  for (let i = 0; i < (p.transport === 'stdio' ? 1 : 3); i++) {
+    const conn = await connectProbe(p.fleet, dir, p.transport);
+    try {
+      samples.push(await run(conn));
+    } finally {
+      await conn.close().catch(() => {});
+    }
   }
+  const calls = Math.min(...samples.map((s) => s.length));
+  return Array.from({ length: calls }, (_, i) => Math.round(median(samples.map((s) => s[i] as number))));
 }
 
 async function openProbe(transport: Transport, placement: Placement, dir: string): Promise<Probe> {

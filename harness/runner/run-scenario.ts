@@ -48,6 +48,10 @@ export interface RunScenarioOptions {
    * fleet or a compatible one): used instead of starting one, and left running.
    */
   fleet?: Fleet;
+  /** Recalibrate between top-level steps once the last calibration is older than this (default 10 s). */
+  recalibrateMs?: number;
+  /** After each calibration round: what calibration has measured so far, per transport. */
+  onCalibration?: (model: BaselineModel) => void;
 }
 
 export async function runScenario(
@@ -118,6 +122,7 @@ export async function runScenario(
     if (calibration) {
       cleanup.push(() => calibration.close());
       await calibration.measure();
+      options.onCalibration?.(calibration.model());
     }
     ctx = {
       plan,
@@ -132,10 +137,11 @@ export async function runScenario(
       callResults: [],
       onStep: (r) => options.onStep?.(r, plan),
     };
-    await executeTopLevel(plan, ctx, calibration, options.signal ?? new AbortController().signal);
+    await executeTopLevel(ctx, calibration, options);
     if (calibration) {
       await calibration.measure();
       model = calibration.model();
+      options.onCalibration?.(model);
     }
     if (fleet) await finishAttribution(ctx, fleet, model, concurrency);
   } catch (e) {
@@ -180,26 +186,25 @@ async function warmUp(target: Target): Promise<void> {
   }
 }
 
-/** A long run is recalibrated between its top-level steps once this much time has passed. */
-const RECALIBRATE_US = 10_000_000;
-
 /**
  * The top-level steps in order, with a calibration round between two of them
- * when the last one is older than RECALIBRATE_US (never during a step, so no
+ * once the last one is older than `recalibrateMs` (never during a step, so no
  * measured call shares the machine with a calibration call).
  */
 async function executeTopLevel(
-  plan: Plan,
   ctx: ExecContext,
   calibration: Calibration | undefined,
-  signal: AbortSignal,
+  options: RunScenarioOptions,
 ): Promise<void> {
-  let calibratedAt = performance.now() * 1000;
-  for (const step of plan.steps) {
+  const signal = options.signal ?? new AbortController().signal;
+  const every = options.recalibrateMs ?? 10_000;
+  let calibratedAt = performance.now();
+  for (const [i, step] of ctx.plan.steps.entries()) {
     if (signal.aborted) return;
-    if (calibration && performance.now() * 1000 - calibratedAt > RECALIBRATE_US) {
+    if (calibration && i > 0 && performance.now() - calibratedAt > every) {
       await calibration.measure(20);
-      calibratedAt = performance.now() * 1000;
+      options.onCalibration?.(calibration.model());
+      calibratedAt = performance.now();
     }
     await executeSteps([step], ctx, { signal, suffix: '', concurrent: false });
   }

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { TransportBaseline } from '../../../harness/measure/baseline.js';
+import { createTracing } from '../../../harness/measure/otel.js';
+import { startCalibration } from '../../../harness/runner/calibrate.js';
+import { placementOf } from '../../../harness/runner/calibration-fleet.js';
+import { fleetEndpoints } from '../../../harness/runner/fleet-endpoints.js';
+import { runScenario } from '../../../harness/runner/run-scenario.js';
+import { startFleet } from '../../helpers/mocks.js';
+
+/**
+ * Calibration, functionally: it measures at every concurrency the scenario
+ * uses, the first calls of a fresh connection on their own, in rounds that a
+ * long run repeats between its steps, against a mock placed like the SUT.
+ */
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('calibration', () => {
+  it('in its own process: cold first calls, a round per concurrency level; close ends the process', async () => {
+    const calibration = await startCalibration(new Set(['http'] as const), {
+      tracing: createTracing({ keepInMemory: false }),
+      concurrency: [3],
+      placement: 'process',
+    });
+    let children: number[] = [];
+    try {
+      await calibration.measure(9);
+      const tb = calibration.model().http as TransportBaseline;
+      expect(tb.cold).toHaveLength(5);
+      expect(tb.rounds.map((r) => [r.concurrency, r.diffs.length])).toEqual([
+        [1, 9],
+        [3, 9],
+      ]);
+      for (const d of [...tb.cold, ...tb.rounds.flatMap((r) => r.diffs)]) expect(d).toBeGreaterThan(0);
+      const { execSync } = await import('node:child_process');
+      children = execSync(`ps -o pid= --ppid ${process.pid}`)
+        .toString()
+        .split('\n')
+        .map(Number)
+        .filter((n) => n > 0 && processExists(n));
+      expect(children.length).toBeGreaterThan(0);
+    } finally {
+      await calibration.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(children.filter(processExists)).toEqual([]);
+  });
+
+  it('is placed like the SUT: local for a mesh over this process’s mocks, its own process otherwise', async () => {
+    const fleet = await startFleet({ servers: [{ name: 'a', transport: 'http', tools: [{ name: 't' }] }] });
+    try {
+      const eps = Object.values(fleetEndpoints(fleet));
+      expect(placementOf('mesh', fleet, eps)).toBe('local');
+      expect(placementOf('gateway', fleet, eps)).toBe('process');
+      expect(
+        placementOf('mesh', fleet, [{ transport: 'http', url: 'http://127.0.0.1:1/mcp' }] as never),
+      ).toBe('process');
+      expect(placementOf('mesh', undefined, eps)).toBe('process');
+    } finally {
+      await fleet.stop();
+    }
+  });
+
+  it('a run recalibrates between top-level steps once the last round is old enough', async () => {
+    const spec = { servers: [{ name: 'api', transport: 'http' as const, tools: [{ name: 'work' }] }] };
+    const fleet = await startFleet(spec);
+    const rounds: number[] = [];
+    try {
+      const result = await runScenario(
+        {
+          fleet: spec,
+          steps: [
+            { name: 'a', call: 'api.work' },
+            { wait: 400 },
+            { name: 'b', call: 'api.work' },
+            {
+              parallel: [
+                { name: 'c', call: 'api.work' },
+                { name: 'd', call: 'api.work' },
+              ],
+            },
+          ],
+        },
+        { fleet, recalibrateMs: 250, onCalibration: (m) => rounds.push(m.http?.rounds.length ?? 0) },
+      );
+      expect(result.status).toBe('pass');
+      // Before the steps: concurrency 1 and 2 (the parallel group); again before 'b' (the wait
+      // made the last round older than 250 ms; 'b' itself is quick) and after the steps.
+      expect(rounds).toEqual([2, 4, 6]);
+      expect(result.baselineUs?.http).toBeGreaterThan(0);
+      for (const s of result.steps.filter((x) => x.kind === 'call')) expect(s.overheadUs).toBeDefined();
+    } finally {
+      await fleet.stop();
+    }
+  });
+});
