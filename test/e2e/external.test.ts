@@ -166,9 +166,12 @@ describe('check --url --fleet-at: a gateway started outside the harness', () => 
 
     // Not stopped, and the hang fault the run installed is gone again: only alpha's declared fault is left.
     expect(alive(fleet!.pid!)).toBe(true);
-    const alpha = await (await fetch(`http://127.0.0.1:${base}/mocks/alpha`)).json();
+    const alpha = (await (await fetch(`http://127.0.0.1:${base}/mocks/alpha`)).json()) as {
+      status: string;
+      faults: Array<{ type: string }>;
+    };
     expect(alpha.status).toBe('up');
-    expect(alpha.faults.map((f: { type: string }) => f.type)).toEqual(['protocol-error']);
+    expect(alpha.faults.map((f) => f.type)).toEqual(['protocol-error']);
   }, 90_000);
 
   it('a fleet that does not answer is unreachable (exit 3), bad flags are listed (exit 2)', async () => {
