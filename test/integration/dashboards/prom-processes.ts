@@ -67,7 +67,8 @@ async function start(
 export async function startPushgateway(): Promise<PromProcess> {
   return start(
     'prometheus-pushgateway',
-    (port) => [`--web.listen-address=127.0.0.1:${port}`],
+    // Debian's default persistence file is shared by every instance: keep each test's pushes in memory.
+    (port) => [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='],
     async () => {},
   );
 }
