@@ -28,8 +28,15 @@ export function formatCount(n: number): string {
   return Number.isInteger(n) ? String(n) : trim(n);
 }
 
-/** A signed duration with its sign always shown, and its `±` when known: "+1.32ms ± 45µs", "-12µs". */
-export function formatSigned(us: number, errorUs?: number): string {
-  const value = us > 0 ? `+${formatDuration(us)}` : formatDuration(us);
-  return errorUs === undefined ? value : `${value} ± ${formatDuration(Math.round(errorUs))}`;
+/**
+ * A signed duration with its sign always shown, and its `±` when known:
+ * "+1.32ms ± 45µs", "-12µs". `format` renders magnitudes (a reporter passes its own style).
+ */
+export function formatSigned(
+  us: number,
+  errorUs?: number,
+  format: (us: number) => string = formatDuration,
+): string {
+  const value = us > 0 ? `+${format(us)}` : us < 0 ? `-${format(-us)}` : format(0);
+  return errorUs === undefined ? value : `${value} ± ${format(Math.round(errorUs))}`;
 }

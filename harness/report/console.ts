@@ -141,7 +141,7 @@ function scenarioLines(s: ScenarioResult, paint: Paint): string[] {
   for (const h of otherHistograms(s)) {
     // A signed series (overhead) shows its signed centre, spread and ±; the others their percentiles.
     const values =
-      formatOverheadSpread(h) ??
+      formatOverheadSpread(h, formatDuration) ??
       `p50 ${formatDuration(h.p50)}  p95 ${formatDuration(h.p95)}  p99 ${formatDuration(h.p99)}  max ${formatDuration(h.max)}`;
     lines.push(paint('dim', `  ${clean(h.metric)} ${clean(formatTags(h.tags))}  n=${h.count}  ${values}`));
   }
@@ -171,15 +171,16 @@ function stepLines(s: ScenarioResult, step: StepResult, paint: Paint): string[] 
   const timing: string[] = [];
   if (step.downstreamUs !== undefined) timing.push(`downstream ${formatDuration(step.downstreamUs)}`);
   if (step.overheadUs !== undefined) {
-    timing.push(`overhead ${formatStepOverhead(step.overheadUs, overheadEntry(s.histograms, step.name))}`);
+    const entry = overheadEntry(s.histograms, step.name);
+    timing.push(`overhead ${formatStepOverhead(step.overheadUs, entry, formatDuration)}`);
   }
-  if (step.attribution && step.attribution !== 'none') timing.push(`by ${step.attribution}`);
   const h = stepHistogram(s, step);
   if (h && h.count > 1) {
     timing.push(
       `n=${h.count} p50 ${formatDuration(h.p50)} p95 ${formatDuration(h.p95)} p99 ${formatDuration(h.p99)}`,
     );
   }
+  if (step.attribution && step.attribution !== 'none') timing.push(`by ${step.attribution}`);
   if (timing.length > 0) parts.push(paint('dim', `(${timing.join(', ')})`));
   const lines = [parts.join('  ')];
   if (isUnexplainedStepFailure(step) && step.reason) lines.push(`      ${paint('red', clean(step.reason))}`);

@@ -134,7 +134,7 @@ function scenarioSection(s: ScenarioResult): string[] {
     );
     for (const h of others) {
       // A signed series (overhead): its signed centre, spread and ± fill the row.
-      const signed = formatOverheadSpread(h);
+      const signed = formatOverheadSpread(h, formatDuration);
       out.push(
         signed
           ? `| ${cell(h.metric)} | ${cell(formatTags(h.tags))} | ${h.count} | ${cell(signed)} | | | |`
@@ -166,7 +166,11 @@ function stepRow(s: ScenarioResult, step: StepResult): string {
   if (step.status === 'fail' && failed.length === 0 && step.reason) notes.push(cell(step.reason));
   let duration = formatDuration(step.durationUs);
   if (step.overheadUs !== undefined) {
-    const overhead = formatStepOverhead(step.overheadUs, overheadEntry(s.histograms, step.name));
+    const overhead = formatStepOverhead(
+      step.overheadUs,
+      overheadEntry(s.histograms, step.name),
+      formatDuration,
+    );
     duration += ` (overhead ${overhead}${step.attribution ? `, by ${step.attribution}` : ''})`;
   }
   return (

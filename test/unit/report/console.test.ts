@@ -53,7 +53,8 @@ describe('console reporter', () => {
     const lines = ((await consoleReporter.render(fixtureReport())) as string).split('\n');
     const search = lines.find((l) => l.startsWith('  ✓ search'))!;
     expect(search).toContain('call search.query  1.23 ms');
-    expect(search).toContain('downstream 1 ms, overhead 234 µs, n=6 p50 1.23 ms');
+    expect(search).toContain('downstream 1 ms, overhead +234 µs, n=6 p50 1.23 ms');
+    expect(search).toContain('by traceparent');
     expect(lines.find((l) => l.startsWith('  ✗ fetch'))).toContain('250 ms  timeout');
     expect(lines).toContain('      ✗ within 200ms  expected: < 200 ms  observed: 250 ms');
     expect(lines).toContain('    ✗ step_duration p(99)<100ms  observed p(99)=250 ms');

@@ -54,7 +54,7 @@ describe('markdown reporter', () => {
     const md = await render();
     expect(md).toContain('### ✗ Scenario `failover` — gateway · gw.yaml · 2.1 s');
     const search = rows(md, '| ✓ | search |')[0]!;
-    expect(search).toContain('| 1.23 ms (overhead 234 µs) |');
+    expect(search).toContain('| 1.23 ms (overhead +234 µs, by traceparent) |');
     // HDR values are within 0.1 %: p50 of [900, 1100, 1234, 1500, 1800, 2.1 s]
     expect(search).toMatch(/\| 1\.23 ms \| 2\.1\d? s \| 2\.1\d? s \|/);
     const fetch = rows(md, '| ✗ | fetch |')[0]!;
