@@ -63,3 +63,13 @@ export async function pushRunReport(url: string, report: RunReport, job: string)
   sink.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE as never);
   await pushRegistry(url, sink.registry as unknown as Registry, job);
 }
+
+/** `run --push` / `check --push`: a failed push is said on stderr and does not change the run's verdict. */
+export async function pushOrWarn(url: string, report: RunReport, command: 'run' | 'check'): Promise<void> {
+  try {
+    await pushRunReport(url, report, PUSH_JOBS[command]);
+    process.stderr.write(`pushed to ${url} (job ${PUSH_JOBS[command]})\n`);
+  } catch (e) {
+    process.stderr.write(`warning: ${(e as Error).message}\n`);
+  }
+}

@@ -13,6 +13,7 @@ interface CheckOptions {
   format: string[];
   progress: boolean;
   otlp?: string;
+  push?: string;
   url?: string;
   gatewayCmd?: string;
   transport?: string;
@@ -36,6 +37,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--format <formats...>', `report formats: ${REPORT_FORMATS.join(', ')}`, ['console'])
     .option('--no-progress', 'no live progress on stderr')
     .option('--otlp <url>', 'export a span per check over OTLP/HTTP (e.g. http://127.0.0.1:4318)')
+    .option('--push <url>', 'push check status to this Prometheus Pushgateway (job mcp_harness_check)')
     .option(
       '--url <url>',
       'check the gateway at this URL (no target file; with --gateway-cmd: the URL it serves)',
@@ -112,6 +114,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
         for (const f of files) process.stderr.write(`report written: ${f}\n`);
         if (run.error) process.stderr.write(`${run.error.message}\n`);
         await appendStepSummary(renderMarkdown(report));
+        if (opts.push) await (await import('../../../probes/push.js')).pushOrWarn(opts.push, report, 'check');
         setExit(report.exitCode);
       } finally {
         progress?.stop();

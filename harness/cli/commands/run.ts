@@ -10,6 +10,7 @@ interface RunOptions {
   timeout?: string;
   progress: boolean;
   otlp?: string;
+  push?: string;
 }
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
@@ -30,6 +31,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       '--otlp <url>',
       'export spans and mcp.client.operation.duration over OTLP/HTTP (e.g. http://127.0.0.1:4318)',
     )
+    .option('--push <url>', 'push step durations to this Prometheus Pushgateway (job mcp_harness_run)')
     .action(async (scenarios: string[], opts: RunOptions) => {
       const stepTimeoutMs =
         opts.timeout === undefined ? undefined : (parseDurationMs(opts.timeout) ?? Number.NaN);
@@ -71,6 +73,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         );
         for (const f of files) process.stderr.write(`report written: ${f}\n`);
         await appendStepSummary(renderMarkdown(report));
+        if (opts.push) await (await import('../../../probes/push.js')).pushOrWarn(opts.push, report, 'run');
         setExit(report.exitCode);
       } finally {
         process.off('SIGINT', abort);
