@@ -48,3 +48,16 @@ export {
   TargetSpecSchema,
 } from './schema/target.js';
 export { type OpenTargetOptions, openTarget, type Target } from './target/target.js';
+export {
+  checkProbeConfig,
+  loadProbeConfig,
+  PROBE_METRICS,
+  type ProbeConfig,
+  type ProbeDaemon,
+  type ProbeResult,
+  pushProbeResults,
+  pushRunReport,
+  runProbe,
+  runRound,
+  startProbeDaemon,
+} from '../probes/index.js';
