@@ -1,5 +1,6 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
@@ -14,17 +15,25 @@ import {
   ClientDurationProcessor,
   OPERATION_DURATION_BUCKETS,
 } from './otlp-metrics.js';
-import { ResourceSpanExporter, serviceResource } from './otlp-resource.js';
+import {
+  type ExportFailure,
+  serviceResource,
+  TappedMetricExporter,
+  TappedSpanExporter,
+} from './otlp-resource.js';
 
 export const OtlpOptionsSchema = z.object({
   /** OTLP/HTTP base URL (`http://collector:4318`); `/v1/traces` and `/v1/metrics` are appended. */
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4318' }),
   serviceName: z.string().min(1).default('mcp-harness'),
   headers: z.record(z.string(), z.string()).default({}),
-  /** Per-export timeout. */
-  timeoutMs: z.number().int().positive().default(10_000),
+  /** Per-export timeout: a collector that does not answer delays the exit by at most this. */
+  timeoutMs: z.number().int().positive().default(5_000),
 });
-export type OtlpOptions = z.input<typeof OtlpOptionsSchema>;
+export type OtlpOptions = z.input<typeof OtlpOptionsSchema> & {
+  /** Each failed export (default: one stderr line per distinct reason, so a dead collector is visible). */
+  onFailure?: ExportFailure;
+};
 
 export interface OtlpExport {
   /** Give this to runScenarios / runScenario / the probe: its spans are exported. */
@@ -35,6 +44,8 @@ export interface OtlpExport {
   checkSpans(target: string): CheckSpans;
   /** Flush spans and the metric, then close every exporter. Safe to call twice. */
   shutdown(): Promise<void>;
+  /** Reasons of the exports that failed so far (distinct, at most 20). */
+  failures(): string[];
 }
 
 /** `http://h:4318`, `http://h:4318/` and `http://h:4318/v1/traces` all mean the same collector. */
@@ -59,14 +70,31 @@ export function parseOtlpOptions(input: OtlpOptions, flag = '--otlp'): z.output<
  * `mcp.client.operation.duration` histogram, with the official OpenTelemetry exporters.
  */
 export function createOtlpExport(input: OtlpOptions): OtlpExport {
-  const o = parseOtlpOptions(input);
+  const { onFailure, ...rest } = input;
+  const o = parseOtlpOptions(rest);
+  const failures = new Set<string>();
+  const failed: ExportFailure = (signal, reason) => {
+    const line = `${signal}: ${reason}`;
+    if (failures.has(line) || failures.size >= 20) return;
+    failures.add(line);
+    if (onFailure) onFailure(signal, reason);
+    else process.stderr.write(`otlp: export of ${signal} to ${o.url} failed: ${reason}\n`);
+  };
   const exporterConfig = { headers: o.headers, timeoutMillis: o.timeoutMs };
-  const traceExporter = () => new OTLPTraceExporter({ ...exporterConfig, url: signalUrl(o.url, 'traces') });
+  const traceExporter = (resource?: Resource) =>
+    new TappedSpanExporter(
+      new OTLPTraceExporter({ ...exporterConfig, url: signalUrl(o.url, 'traces') }),
+      failed,
+      resource,
+    );
   const meterProvider = new MeterProvider({
     resource: serviceResource(o.serviceName),
     readers: [
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ ...exporterConfig, url: signalUrl(o.url, 'metrics') }),
+        exporter: new TappedMetricExporter(
+          new OTLPMetricExporter({ ...exporterConfig, url: signalUrl(o.url, 'metrics') }),
+          failed,
+        ),
         exportIntervalMillis: 60_000,
         exportTimeoutMillis: o.timeoutMs,
       }),
@@ -81,18 +109,23 @@ export function createOtlpExport(input: OtlpOptions): OtlpExport {
     keepInMemory: false,
     spanProcessors: [
       new ClientDurationProcessor(histogram),
-      new BatchSpanProcessor(new ResourceSpanExporter(traceExporter(), serviceResource(o.serviceName))),
+      new BatchSpanProcessor(traceExporter(serviceResource(o.serviceName))),
     ],
   });
-  const callLog = new CallLogSpans(traceExporter);
+  const callLog = new CallLogSpans(() => traceExporter());
   let closing: Promise<void> | undefined;
   return {
     tracing,
     addCallLog: (records) => callLog.add(records),
     checkSpans: (target) => new CheckSpans(tracing.tracer, target),
+    failures: () => [...failures],
     shutdown() {
-      closing ??= Promise.all([tracing.shutdown(), callLog.shutdown(), meterProvider.shutdown()]).then(
-        () => {},
+      // A collector that is down or slow must not fail the run: its errors become failures().
+      closing ??= Promise.allSettled([tracing.shutdown(), callLog.shutdown(), meterProvider.shutdown()]).then(
+        (settled) => {
+          for (const r of settled)
+            if (r.status === 'rejected') failed('flush', String(r.reason?.message ?? r.reason));
+        },
       );
       return closing;
     },
