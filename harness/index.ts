@@ -3,6 +3,7 @@
 export { allQueries, DASHBOARDS, writeDashboards } from '../dashboards/index.js';
 export { createFleet, type Fleet, type FleetOptions, type McpServerEntry } from '../mocks/server/fleet.js';
 export type { MockHandle } from '../mocks/server/handle.js';
+export { connectRemoteFleet } from '../mocks/server/remote-fleet.js';
 export { type Baseline, BaselineSchema } from './checks/baseline.js';
 export { type CompareResult, type RunCompareOptions, renderCompareHtml, runCompare, writeCompareReports } from './compare/index.js';
 export type { CheckContext } from './checks/context.js';
@@ -11,6 +12,9 @@ export { type ChecksRun, type RunChecksOptions, runChecks } from './checks/run-c
 export { type Check, check, SUITES, type SuiteName, type Verdict } from './checks/types.js';
 export { loadFleet } from './config/fleet-file.js';
 export { ERROR_CATALOG, EXIT, HarnessError, isHarnessError, type Problem } from './errors.js';
+export { type CheckTargetFlags, checkTargetOf } from './init/check-target.js';
+export { type GatewayAnswers, GatewayAnswersSchema } from './init/gateway-answers.js';
+export { type InitOptions, type InitResult, initTarget } from './init/init.js';
 export { nowUs } from './measure/clock.js';
 export { createTracing, type McpTracing } from './measure/otel.js';
 export { createOtlpExport, type OtlpExport, type OtlpOptions, withOtlp } from './measure/otlp.js';
