@@ -134,7 +134,7 @@ export async function runCompare(
       workflows: s.workflows,
       workflow,
       units: t.units.map((u) => s.unit(u)),
-      roundTrips: { client: per.client, downstream: per.downstream },
+      roundTrips: { client: per.client, downstream: per.downstream, downstreamToolCalls: per.toolCalls },
       bytes: { sent: per.sent, received: per.received },
       catalogue: catalogues.get(t.label) ?? { tools: 0, bytes: 0, tokens: 0, encoding: '' },
       faults: faults.get(t.label) ?? [],

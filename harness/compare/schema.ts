@@ -107,7 +107,8 @@ export const PatternResultSchema = z
     roundTrips: z
       .object({
         client: z.number().describe('requests the client sent per workflow'),
-        downstream: z.number().describe('requests the mocks received per workflow'),
+        downstream: z.number().describe('requests the mocks received per workflow (session set-up included)'),
+        downstreamToolCalls: z.number().describe('tools/call requests the mocks received per workflow'),
       })
       .strict(),
     bytes: z

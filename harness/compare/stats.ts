@@ -24,7 +24,7 @@ export class PatternStats {
   readonly latency = new HistogramSet();
   private readonly acc = new Map<string, Acc>();
   workflows = 0;
-  private totals = { client: 0, downstream: 0, sent: 0, received: 0 };
+  private totals = { client: 0, downstream: 0, toolCalls: 0, sent: 0, received: 0 };
 
   constructor(
     private readonly target: string,
@@ -35,6 +35,7 @@ export class PatternStats {
     this.workflows++;
     this.totals.client += run.clientRequests;
     this.totals.downstream += run.downstreamRequests;
+    this.totals.toolCalls += run.downstreamToolCalls;
     this.totals.sent += run.sent;
     this.totals.received += run.received;
     let down = 0;
@@ -99,12 +100,13 @@ export class PatternStats {
     return this.unit({ name: WORKFLOW_UNIT, tool: '', steps: this.units.flatMap((u) => u.steps) });
   }
 
-  perWorkflow(): { client: number; downstream: number; sent: number; received: number } {
+  perWorkflow(): { client: number; downstream: number; toolCalls: number; sent: number; received: number } {
     const n = Math.max(1, this.workflows);
     const r = (v: number) => Math.round((v / n) * 100) / 100;
     return {
       client: r(this.totals.client),
       downstream: r(this.totals.downstream),
+      toolCalls: r(this.totals.toolCalls),
       sent: r(this.totals.sent),
       received: r(this.totals.received),
     };

@@ -34,6 +34,7 @@ export function compareRows(result: CompareResult): string[][] {
   row('overhead p50 (mean)', (p) => (p.workflows ? signedCell(p.workflow.overhead) : '—'));
   row('requests sent / workflow', (p) => String(p.roundTrips.client));
   row('requests at mocks / workflow', (p) => String(p.roundTrips.downstream));
+  row('  of which tools/call', (p) => String(p.roundTrips.downstreamToolCalls));
   row('bytes sent/recv / workflow', (p) => `${Math.round(p.bytes.sent)} / ${Math.round(p.bytes.received)}`);
   row('catalogue tools', (p) => String(p.catalogue.tools));
   row('catalogue tokens (bytes)', (p) => `${p.catalogue.tokens} (${p.catalogue.bytes} B)`);

@@ -31,6 +31,7 @@ export interface WorkflowRun {
   durationUs: number;
   clientRequests: number;
   downstreamRequests: number;
+  downstreamToolCalls: number;
   sent: number;
   received: number;
 }
@@ -63,25 +64,27 @@ export async function runWorkflow(open: OpenTarget, env: WorkflowEnv): Promise<W
   const t1 = nowUs();
   const wire = open.meter.take();
   await finishAttribution(ctx, env.fleet, env.baselines);
-  const downstreamRequests = await drainRequests(env.fleet);
+  const downstream = await drainRequests(env.fleet);
   return {
     steps: ctx.callResults.map((c) => c.result),
     args: new Map(ctx.calls.map((c) => [c.step, c.args])),
     durationUs: t1 - t0,
     clientRequests: wire.requests,
-    downstreamRequests,
+    downstreamRequests: downstream.requests,
+    downstreamToolCalls: downstream.toolCalls,
     sent: wire.sent,
     received: wire.received,
   };
 }
 
-/** Requests every mock received since the last drain (its call log), then clear the logs. */
-export async function drainRequests(fleet: Fleet): Promise<number> {
-  let n = 0;
+/** Requests (all, and tools/call) every mock received since the last drain (its call log); clears the logs. */
+export async function drainRequests(fleet: Fleet): Promise<{ requests: number; toolCalls: number }> {
+  const out = { requests: 0, toolCalls: 0 };
   for (const mock of fleet.mocks.values()) {
-    const records = await mock.calls().catch(() => []);
-    n += records.filter((r) => r.kind === 'request').length;
+    const records = (await mock.calls().catch(() => [])).filter((r) => r.kind === 'request');
+    out.requests += records.length;
+    out.toolCalls += records.filter((r) => r.method === 'tools/call').length;
     await mock.clearCalls().catch(() => {});
   }
-  return n;
+  return out;
 }

@@ -59,7 +59,11 @@ export const PAGE_SCRIPT = String.raw`
       width: width,
       height: 260,
       title: chart.title,
-      scales: { x: { time: false, range: bars && chart.kind === 'bars' ? [-0.5, chart.x.length - 0.5] : undefined } },
+      scales: {
+        x: { time: false, range: chart.kind === 'bars' ? [-0.5, chart.x.length - 0.5] : undefined },
+        // Bars start at 0 (or below it, for a negative overhead).
+        y: bars ? { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.05 : 1]; } } : {},
+      },
       axes: [xAxis, axis(chart.yLabel)],
       series: series,
       legend: { show: true },
