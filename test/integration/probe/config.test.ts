@@ -95,7 +95,7 @@ describe('probe config', () => {
               endpoint: {
                 transport: 'http',
                 url: 'https://x.example/mcp',
-                headers: { Authorization: 'Bearer ${PROBE_TEST_UNSET_TOKEN}' },
+                headers: { Authorization: `Bearer ${'$'}{PROBE_TEST_UNSET_TOKEN}` },
               },
             },
             { name: 'm', target: 'mesh.yaml' },
@@ -141,7 +141,7 @@ describe('probe config', () => {
             endpoint: {
               transport: 'http',
               url: 'http://127.0.0.1:9/mcp',
-              headers: { 'X-Key': '${PROBE_TEST_KEY}' },
+              headers: { 'X-Key': `${'$'}{PROBE_TEST_KEY}` },
             },
             timeout: '5s',
           },
