@@ -70,9 +70,14 @@ async function harnessRound(url: string, fleet: Fleet): Promise<Side> {
       fleet: BENCH_FLEET,
       target: { pattern: 'direct', naming: { mode: 'identity' }, endpoint: { transport: 'http', url } },
       steps: [
-        { repeat: WARMUP, steps: [{ name: 'warm', call: 'echo', args: { x: '{{iteration}}' } }] },
+        {
+          repeat: WARMUP,
+          timeout: '120s',
+          steps: [{ name: 'warm', call: 'echo', args: { x: '{{iteration}}' } }],
+        },
         {
           repeat: CALLS,
+          timeout: '120s',
           steps: [
             {
               name: 'call',

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
           steps: [
             {
               repeat: CALLS,
+              timeout: '120s',
               steps: [
                 { name: 'call', call: viaGateway ? 'echo' : 'bench.echo', args: { x: '{{iteration}}' } },
               ],

@@ -129,6 +129,26 @@ export async function startCalibration(
   };
 }
 
+/** How many calls a scenario makes (a repeat's calls times its count). */
+export function callCountOf(steps: readonly PlannedStep[]): number {
+  const count = (s: PlannedStep): number => {
+    if (s.kind === 'call') return 1;
+    if (s.kind === 'parallel') return s.steps.reduce((n, c) => n + count(c), 0);
+    if (s.kind === 'repeat') return s.times * s.steps.reduce((n, c) => n + count(c), 0);
+    return 0;
+  };
+  return steps.reduce((n, s) => n + count(s), 0);
+}
+
+/**
+ * Calls per calibration round for a scenario of `calls` calls: half as many
+ * (the rounds before and after together match the steps), 40 to 250, so the
+ * baseline's median is no noisier than the p50 it is subtracted from.
+ */
+export function roundSizeFor(calls: number): number {
+  return Math.min(250, Math.max(40, Math.ceil(calls / 2)));
+}
+
 /** The widest a scenario's calls run at once: the sum over a parallel group's branches. */
 export function concurrencyOf(steps: readonly PlannedStep[]): number {
   const width = (s: PlannedStep): number => {

@@ -14,7 +14,7 @@ import type { ScenarioResult, StepResult } from '../schema/result.js';
 import type { Endpoint, TargetSpec } from '../schema/target.js';
 import { openTarget, type Target } from '../target/target.js';
 import { type BaselineModel, baselineSummary, finishAttribution, withErrorBars } from './attribute-steps.js';
-import { type Calibration, concurrencyOf, startCalibration } from './calibrate.js';
+import { type Calibration, callCountOf, concurrencyOf, roundSizeFor, startCalibration } from './calibrate.js';
 import { placementOf } from './calibration-fleet.js';
 import type { ExecContext } from './context.js';
 import { fleetEndpoints, fleetPlaceholders } from './fleet-endpoints.js';
@@ -106,6 +106,7 @@ export async function runScenario(
     await warmUp(target);
     // Measured before, between and after the steps (see calibrate.ts); subtracted from overhead.
     const concurrency = concurrencyOf(plan.steps);
+    const roundSize = roundSizeFor(callCountOf(plan.steps));
     const calibration =
       plan.calibrate && fleet && plan.attribution !== 'none'
         ? await startCalibration(transportsOf(target), {
@@ -121,7 +122,7 @@ export async function runScenario(
         : undefined;
     if (calibration) {
       cleanup.push(() => calibration.close());
-      await calibration.measure();
+      await calibration.measure(roundSize);
       options.onCalibration?.(calibration.model());
     }
     ctx = {
@@ -139,7 +140,7 @@ export async function runScenario(
     };
     await executeTopLevel(ctx, calibration, options);
     if (calibration) {
-      await calibration.measure();
+      await calibration.measure(roundSize);
       model = calibration.model();
       options.onCalibration?.(model);
     }

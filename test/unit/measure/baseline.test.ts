@@ -7,7 +7,7 @@ import {
   type TransportBaseline,
   warmDiffs,
 } from '../../../harness/measure/baseline.js';
-import { concurrencyOf } from '../../../harness/runner/calibrate.js';
+import { callCountOf, concurrencyOf, roundSizeFor } from '../../../harness/runner/calibrate.js';
 import type { PlannedStep } from '../../../harness/runner/plan-types.js';
 
 const round = (t: number, concurrency: number, diffs: number[]) => ({ t, concurrency, diffs });
@@ -78,5 +78,27 @@ describe('concurrencyOf', () => {
     };
     expect(concurrencyOf([call('a'), group])).toBe(3);
     expect(concurrencyOf([{ ...repeat, steps: [group] }])).toBe(3);
+  });
+
+  it('calibration rounds grow with the calls a scenario makes (40 to 250 per round)', () => {
+    const repeat: PlannedStep = {
+      kind: 'repeat',
+      name: 'r',
+      path: 'r',
+      timeoutMs: 1,
+      times: 300,
+      steps: [call('x')],
+    };
+    const group: PlannedStep = {
+      kind: 'parallel',
+      name: 'p',
+      path: 'p',
+      timeoutMs: 1,
+      steps: [call('c'), call('d')],
+    };
+    expect(callCountOf([call('a'), group, repeat])).toBe(303);
+    expect(roundSizeFor(callCountOf([call('a')]))).toBe(40);
+    expect(roundSizeFor(303)).toBe(152);
+    expect(roundSizeFor(10_000)).toBe(250);
   });
 });
