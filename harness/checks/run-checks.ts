@@ -11,6 +11,7 @@ import { notRun, runPhases } from './run-phases.js';
 import { DEFAULT_CONCURRENCY } from './schedule.js';
 import { selectChecks } from './select.js';
 import { openSut, type RunState, type Sut } from './sut.js';
+import { transcriptRelay } from './transcript.js';
 
 /**
  * Run conformance suites against a target: start the fleet the suites need,
@@ -71,6 +72,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
     : {};
   const label = spec.name ?? (targetFile ? targetFile : spec.pattern);
   const state: RunState = {
+    relay: options.verbose ? transcriptRelay('main session') : undefined,
     access: spec.access
       ? await loadAccess(spec.access, targetFile ? dirname(targetFile) : process.cwd())
       : undefined,
@@ -110,6 +112,7 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         sut: holder,
         open,
         concurrency,
+        verbose: options.verbose,
         checkTimeoutMs: options.checkTimeoutMs,
         emit,
         signal: options.signal,

@@ -5,6 +5,7 @@ import type { CheckContext } from './context.js';
 import { directToolGuard, exposedName } from './needs.js';
 import { openSession, type Session } from './session.js';
 import type { RunState, Sut } from './sut.js';
+import type { Transcript } from './transcript.js';
 import { type Check, fail, type Verdict } from './types.js';
 
 /** What one check runs against, and how it may change it. */
@@ -23,6 +24,8 @@ export interface RunOneInput {
    * SUT with others, not its main session); the caller opens and closes it.
    */
   ownSession?: Session;
+  /** `--verbose`: the check's messages (sessions it opens are tapped here). */
+  transcript?: Transcript;
 }
 
 /**
@@ -39,13 +42,17 @@ export async function runOne(c: Check, input: RunOneInput): Promise<Verdict> {
   );
   let current = input.sut;
   const guard = directToolGuard(state.codeMode, state.access !== undefined, new Set(fleet.mocks.keys()));
-  if (!input.ownSession) state.onCatalogue = guard.onCatalogue;
+  if (!input.ownSession) {
+    state.onCatalogue = guard.onCatalogue;
+    state.relay?.use(input.transcript);
+  }
   const open = async (o: Parameters<CheckContext['open']>[0] = {}): Promise<Session> => {
     const endpoint = current.target.spec.endpoint;
     if (!endpoint) throw new Error('a mesh has no single endpoint to open a session to');
     const routed = current.routes !== undefined || guard.onCatalogue !== undefined;
     const hooks = routed ? { routes: current.routes, onCatalogue: guard.onCatalogue } : undefined;
-    const s = await openSession(endpoint, { timeoutMs: spec.timeoutMs, hooks, ...o });
+    const onMessage = input.transcript?.tap(o.label ?? 'session');
+    const s = await openSession(endpoint, { timeoutMs: spec.timeoutMs, hooks, onMessage, ...o });
     deferred.push(() => s.close());
     return s;
   };
@@ -92,7 +99,10 @@ export async function runOne(c: Check, input: RunOneInput): Promise<Verdict> {
   } catch (e) {
     return guard.verdict(fail(`the check could not complete: ${(e as Error)?.message ?? String(e)}`), e);
   } finally {
-    if (!input.ownSession) state.onCatalogue = undefined;
+    if (!input.ownSession) {
+      state.onCatalogue = undefined;
+      state.relay?.use(undefined);
+    }
     clearTimeout(timer);
     for (const fn of deferred.reverse()) await fn().catch(() => {});
   }

@@ -7,6 +7,7 @@ import { waitForDeadline } from './gateway/resilience-util.js';
 import { runOne } from './run-one.js';
 import { lanes, openLane, schedule, whyAlone } from './schedule.js';
 import { ensureAlive, type RunState, type Sut } from './sut.js';
+import { createTranscript, transcriptRelay, withTranscript } from './transcript.js';
 import { blocked, type Check, toResult } from './types.js';
 
 /** What the phases of a run share: the SUT (replaced when relaunched), the fleet, the run's settings. */
@@ -18,6 +19,8 @@ export interface PhaseInput {
   open: () => Promise<Sut>;
   concurrency: number;
   checkTimeoutMs?: number;
+  /** Record each check's messages (CheckResult.transcript). */
+  verbose?: boolean;
   emit: (r: CheckResult) => void;
   signal?: AbortSignal;
 }
@@ -51,17 +54,29 @@ export async function runPhases(checks: readonly Check[], input: PhaseInput): Pr
   const again: Check[] = [];
   const mainTools = input.sut.current.target.tools.get(SUT)?.length ?? 0;
   await lanes(plan.together, input.concurrency, {
-    open: () => openLane(endpoint as Endpoint, spec.timeoutMs, mainTools, input.signal),
-    run: async (unit, own) => {
+    open: async () => {
+      const relay = input.verbose ? transcriptRelay('session') : undefined;
+      const session = await openLane(endpoint as Endpoint, spec.timeoutMs, mainTools, relay, input.signal);
+      return { session, relay, close: () => session.close() };
+    },
+    run: async (unit, lane) => {
       for (const c of unit) {
         if (input.signal?.aborted) return;
-        if (!own) {
+        if (!lane) {
           again.push(c); // the SUT would not open another session now: run it alone, on the main session
           continue;
         }
+        const transcript = input.verbose ? createTranscript() : undefined;
+        lane.relay?.use(transcript);
         const t0 = performance.now();
-        const verdict = await runOne(c, { ...base, sut: input.sut.current, ownSession: own });
-        shared.push(toResult(c, verdict, performance.now() - t0));
+        const verdict = await runOne(c, {
+          ...base,
+          sut: input.sut.current,
+          ownSession: lane.session,
+          transcript,
+        });
+        lane.relay?.use(undefined);
+        shared.push(withTranscript(toResult(c, verdict, performance.now() - t0), transcript));
       }
     },
   });
@@ -95,9 +110,10 @@ async function runAlone(
       input.emit(notRun(c, `the SUT is gone (${gone})`, 'SUT gone'));
       continue;
     }
+    const transcript = input.verbose ? createTranscript() : undefined;
     const t0 = performance.now();
-    const verdict = await runOne(c, { ...base, sut: input.sut.current });
-    input.emit(toResult(c, verdict, performance.now() - t0));
+    const verdict = await runOne(c, { ...base, sut: input.sut.current, transcript });
+    input.emit(withTranscript(toResult(c, verdict, performance.now() - t0), transcript));
     await restoreFleet(input.fleet);
     gone = await ensureAlive(input.sut.current, input.fleet, input.open, c.disruptive === true, replace);
   }

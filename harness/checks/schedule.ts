@@ -1,6 +1,7 @@
 import { sleep } from '../runner/deadline.js';
 import type { Endpoint } from '../schema/target.js';
 import { openSession, type Session } from './session.js';
+import type { TranscriptRelay } from './transcript.js';
 import type { Check } from './types.js';
 
 /** Checks run at once by default (each on a session of its own). */
@@ -79,9 +80,10 @@ export async function openLane(
   endpoint: Endpoint,
   timeoutMs: number,
   mainTools: number,
+  relay: TranscriptRelay | undefined,
   signal?: AbortSignal,
 ): Promise<Session> {
-  const s = await openSession(endpoint, { timeoutMs, label: 'check lane' });
+  const s = await openSession(endpoint, { timeoutMs, label: 'check lane', onMessage: relay?.observer });
   const until = performance.now() + 5_000;
   try {
     while ((await s.tools()).length < mainTools && performance.now() < until) await sleep(50, signal);

@@ -9,6 +9,7 @@ import { type CodeMode, codeModeOf } from '../target/access-detect.js';
 import { type AccessRoutes, accessRoutes } from '../target/access-routes.js';
 import { openTarget, SUT, type Target } from '../target/target.js';
 import { type Session, sessionOf } from './session.js';
+import type { TranscriptRelay } from './transcript.js';
 
 /** The SUT as a check run holds it: the opened target, its main session, what its access adapter lists. */
 export interface Sut {
@@ -25,6 +26,8 @@ export interface RunState {
   codeMode?: CodeMode;
   /** The running check read the SUT's tool list (see directToolGuard); sequential checks only. */
   onCatalogue?: () => void;
+  /** `--verbose`: the main connection's messages go to the transcript of the check running alone. */
+  relay?: TranscriptRelay;
 }
 
 /** Launch/connect the SUT behind the fleet; detect code mode at the first open. */
@@ -39,6 +42,7 @@ export async function openSut(
     placeholders: fleetPlaceholders(fleet, mcpServersFile),
     fleetEndpoints: fleetEndpoints(fleet),
     signal,
+    onMessage: state.relay?.observer,
   });
   const main = target.connections.get(SUT);
   if (!main) return { target, session: undefined, routes: undefined };

@@ -44,10 +44,12 @@ export function createTranscript(limits: TranscriptLimits = {}): Transcript {
  * observer for the connection, forwarding to the transcript of whichever
  * check runs now (none between checks).
  */
-export function transcriptRelay(label: string): {
+export interface TranscriptRelay {
   observer: MessageObserver;
   use(transcript: Transcript | undefined): void;
-} {
+}
+
+export function transcriptRelay(label: string): TranscriptRelay {
   let current: MessageObserver | undefined;
   return {
     observer: (direction, message) => current?.(direction, message),

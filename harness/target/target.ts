@@ -11,7 +11,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import { HarnessError, type Problem } from '../errors.js';
 import type { Endpoint, LaunchSpec, Pattern, TargetSpec } from '../schema/target.js';
-import { type Connection, connectEndpoint } from './connect.js';
+import { type ConnectEndpointOptions, type Connection, connectEndpoint } from './connect.js';
 import { freePort, type Launched, launch, type Readiness } from './launch.js';
 import { buildToolMap, mergeToolMaps, type NamingProblem, type ToolMap } from './naming.js';
 import { envRefProblems, type Placeholders, renderDeep } from './placeholders.js';
@@ -35,6 +35,8 @@ export interface OpenTargetOptions {
   signal?: AbortSignal;
   /** Environment for `${ENV_NAME}` references; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Sees every JSON-RPC message of the target's connections (`check --verbose`). */
+  onMessage?: ConnectEndpointOptions['onMessage'];
 }
 
 export interface CallOptions {
@@ -120,6 +122,7 @@ export async function openTarget(spec: TargetSpec, opts: OpenTargetOptions = {})
       clientOptions: opts.clientOptions,
       signal: opts.signal,
       env: opts.env,
+      onMessage: opts.onMessage,
       label,
     });
 
