@@ -1,11 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { allQueries, expandGrafanaVariables, RULES_FILE, writeDashboards } from '../../dashboards/index.js';
+import { createPromSink } from '../../harness/measure/prom.js';
+import { runScenarios } from '../../harness/runner/run.js';
+import { TargetSpecSchema } from '../../harness/schema/target.js';
 import { referenceGatewayTarget } from '../../mocks/patterns/gateway/target.js';
 import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import { PUSH_JOBS, pushRegistry } from '../../probes/push.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { type Child, startProbeDaemon, startReferenceGateway } from '../integration/dashboards/e2e-parts.js';
 import {
@@ -109,32 +114,34 @@ beforeAll(async () => {
     { cwd: ROOT, timeout: 60_000 },
   );
   expect(check.code, check.stderr).toBe(1);
-  const scenario = join(dir, 'scenario.yaml');
-  await writeFile(
-    scenario,
-    stringify({
-      name: 'pushed',
-      fleet: {
-        servers: [
-          {
-            name: 'tracker',
-            transport: 'http',
-            tools: [{ name: 'get_issue' }],
-            faults: [{ type: 'latency', ms: 5 }],
-          },
+  // `run --push` pushes step durations only; the overhead panels need the runner's own sink
+  // (overhead and downstream time from the mocks' call logs), pushed the same way.
+  const sink = createPromSink();
+  const { report } = await runScenarios(
+    [
+      {
+        name: 'pushed',
+        fleet: {
+          servers: [
+            {
+              name: 'tracker',
+              transport: 'http',
+              tools: [{ name: 'get_issue' }],
+              faults: [{ type: 'latency', ms: 5 }],
+            },
+          ],
+        },
+        steps: [
+          { call: 'tracker.get_issue', args: { id: 1 } },
+          { call: 'tracker.get_issue', args: { id: 2 } },
         ],
       },
-      steps: [
-        { call: 'tracker.get_issue', args: { id: 1 } },
-        { call: 'tracker.get_issue', args: { id: 2 } },
-      ],
-    }),
+    ],
+    { target: TargetSpecSchema.parse(referenceGatewayTarget()), prom: sink, formats: [] },
   );
-  const run = await runCli(
-    ['run', scenario, '--target', gwTarget, '--push', pushgateway.url, '--no-progress', '--report-dir', dir],
-    { cwd: ROOT, timeout: 60_000 },
-  );
-  expect(run.code, run.stderr).toBe(0);
+  expect(report.exitCode, JSON.stringify(report.scenarios[0]?.steps)).toBe(0);
+  sink.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE as never);
+  await pushRegistry(pushgateway.url, sink.registry as unknown as Registry, PUSH_JOBS.run);
 
   const hostOf = (url: string) => new URL(url).host;
   prometheus = await startPrometheus({
@@ -149,8 +156,12 @@ beforeAll(async () => {
     ],
   });
   children.push(prometheus);
-  // Let the daemon probe the old catalogue a few times, then change it: drift and a new hash.
-  await new Promise((r) => setTimeout(r, 4000));
+  // Once Prometheus holds the old catalogue's hash, change the catalogue: drift and a new hash.
+  const deadline = Date.now() + 20_000;
+  while ((await instantQuery(prometheus.url, 'mcp_probe_catalog_hash{target="faulty"}')).series === 0) {
+    if (Date.now() > deadline) throw new Error(`no catalogue hash scraped in 20 s:\n${daemon.log()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   await fleet.mocks.get('b')?.addTool({ name: 'added_later' });
 }, 120_000);
 
