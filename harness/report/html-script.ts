@@ -3,7 +3,7 @@
  * data, draws each chart with uPlot (inlined before it), and wires the check
  * filters. Labels reach the page only through textContent and canvas text.
  */
-export const PAGE_SCRIPT = String.raw`
+export const PAGE_SCRIPT = `
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);

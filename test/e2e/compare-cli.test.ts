@@ -62,7 +62,17 @@ describe('mcp-harness compare', () => {
     expect(missing.stderr).toMatch(/scenario: no such workflow file: .*nope\.yaml/);
   });
 
-  it('prints the side-by-side table and writes compare.json and compare.html', async () => {
+  it('prints the side-by-side table and writes compare.json and compare.html; a target that cannot start is a failed pattern (exit 3)', async () => {
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(
+      broken,
+      JSON.stringify({
+        name: 'broken-gateway',
+        pattern: 'gateway',
+        endpoint: { transport: 'http', url: 'http://127.0.0.1:{port}/mcp' },
+        launch: { command: process.execPath, args: ['-e', 'process.exit(7)'], ready: { log: 'never' } },
+      }),
+    );
     const out = join(dir, 'report');
     const r = await runCli(
       [
@@ -70,7 +80,7 @@ describe('mcp-harness compare', () => {
         '--scenario',
         'scenarios/compare/bug-triage.workflow.yaml',
         '--targets',
-        'mesh,scenarios/compare/reference-gateway.yaml',
+        `mesh,scenarios/compare/reference-gateway.yaml,${broken}`,
         '--iterations',
         '2',
         '--warmup',
@@ -83,45 +93,20 @@ describe('mcp-harness compare', () => {
       ],
       { cwd: ROOT, timeout: 90_000 },
     );
-    expect(r.stderr).not.toContain('error');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3);
     const result = CompareResultSchema.parse(JSON.parse(await readFile(join(out, 'compare.json'), 'utf8')));
-    expect(result.patterns.map((p) => p.target)).toEqual(['mesh', 'reference-gateway']);
+    expect(result.patterns.map((p) => [p.target, p.status, p.workflows])).toEqual([
+      ['mesh', 'pass', 2],
+      ['reference-gateway', 'pass', 2],
+      ['broken-gateway', 'fail', 0],
+    ]);
+    expect(result.patterns[2]?.error).toContain('SUT_START_FAILED');
     expect(r.stdout).toMatch(/^compare bug-triage {2}2 rounds/);
+    expect(r.stdout).toMatch(/pattern +mesh +gateway +gateway \(FAILED\)/);
     expect(r.stdout).toMatch(/workflow p50\/p95\/p99 .* \/ .* \/ /);
-    expect(r.stdout).toMatch(/requests sent \/ workflow +3 +3/);
-    expect(r.stdout).toMatch(/catalogue tools +6 +6/);
+    expect(r.stdout).toMatch(/requests sent \/ workflow +3 +3 +0/);
+    expect(r.stdout).toMatch(/catalogue tools +6 +6 +0/);
+    expect(r.stdout).toMatch(/broken-gateway: error \[SUT_START_FAILED\]/);
     expect(existsSync(join(out, 'compare.html'))).toBe(true);
   }, 100_000);
-
-  it('a target that cannot start is a failed pattern with its reason (exit 3); the others still run', async () => {
-    const broken = join(dir, 'broken.yaml');
-    await writeFile(
-      broken,
-      JSON.stringify({
-        name: 'broken-gateway',
-        pattern: 'gateway',
-        endpoint: { transport: 'http', url: 'http://127.0.0.1:{port}/mcp' },
-        launch: { command: process.execPath, args: ['-e', 'process.exit(7)'], ready: { log: 'never' } },
-      }),
-    );
-    const r = await runCli(
-      [
-        'compare',
-        '--scenario',
-        'scenarios/compare/bug-triage.workflow.yaml',
-        '--targets',
-        `mesh,${broken}`,
-        '--iterations',
-        '1',
-        '--warmup',
-        '0',
-        '--no-progress',
-      ],
-      { cwd: ROOT, timeout: 60_000 },
-    );
-    expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/pattern +mesh +gateway \(FAILED\)/);
-    expect(r.stdout).toMatch(/broken-gateway: error \[SUT_START_FAILED\]/);
-  }, 70_000);
 });
