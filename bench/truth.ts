@@ -1,21 +1,29 @@
 /**
  * bench:truth — is the overhead the harness reports what the SUT really adds?
  * A mock (its own process) and a test gateway (its own process,
- * servers/delay-gateway.ts) that holds each request for a known delay. Cases:
- * the mock reached directly as a mesh (nothing in between: the truth is 0),
- * and through the gateway holding 0, 0.2, 1 and 5 ms. For a gateway case the
- * truth of each call is measured without the harness: the time the call
- * spent inside the gateway process (its hold and its own hop to the mock)
- * minus the mock's own service time from its call log. Each round runs every
+ * servers/delay-gateway.ts) that holds each request for a known delay,
+ * spinning on the high-resolution timer and measuring the hold inside its
+ * process. Cases: the mock reached directly as a mesh (nothing in between:
+ * the truth is 0), and through the gateway holding 0, 0.2, 1 and 5 ms.
+ *
+ * The truth for a gateway case, measured without the harness: the hold the
+ * gateway measured, plus what the gateway's pipe adds with no hold as a bare
+ * SDK client sees it: its median cost per call through the gateway minus
+ * straight to the mock (a call's cost: end-to-end minus the mock's own
+ * service time, from its call log). Each round runs the bare loops and every
  * case once, the order alternating; a case's error is the median over rounds
- * of (harness overhead p50 − true p50).
+ * of (harness overhead p50 − truth).
  * Last line: `max attribution error: X µs` (goal ≤ 100 µs on a quiet machine).
  */
 import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { median } from '../harness/measure/baseline.js';
+import { nowUs } from '../harness/measure/clock.js';
 import { formatSigned } from '../harness/measure/format.js';
 import { HistogramSet } from '../harness/measure/histogram-set.js';
 import { runScenario } from '../harness/runner/run-scenario.js';
+import type { Fleet } from '../mocks/server/fleet.js';
+import type { MockHandle } from '../mocks/server/handle.js';
 import { packageRoot } from '../mocks/server/package-root.js';
 import { connectRemoteFleet } from '../mocks/server/remote-fleet.js';
 import { BENCH_FLEET, startServer } from './lib.js';
@@ -37,89 +45,117 @@ const CASES: Case[] = [
   { name: 'gateway, hold 5 ms', delayUs: 5_000 },
 ];
 
-interface Timing {
-  traceparent?: string;
-  holdUs: number;
-  residenceUs: number;
-}
 interface Row {
   p50: number;
   errorBar: number | undefined;
-  truth: number;
+  /** The hold the gateway measured (median), µs. */
   hold: number;
 }
 
 const dist = (f: string) => join(packageRoot(), 'dist/bench/servers', f);
+const post = (base: string, path: string) => fetch(new URL(path, base), { method: 'POST' });
+const timings = async (base: string) =>
+  (await (await fetch(new URL('/__timings', base))).json()) as Array<{ holdUs: number }>;
+
+/** A bare SDK client's cost per call (end-to-end − the mock's service time), median over CALLS. */
+async function bareCost(url: string, mock: MockHandle, tag: number): Promise<number> {
+  const client = new Client({ name: 'bench-truth-bare', version: '0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  const e2e = new Map<number, number>();
+  try {
+    for (let i = 0; i < 20; i++) await client.ping();
+    for (let i = 0; i < CALLS; i++) {
+      const x = tag * 1_000_000 + i;
+      const t0 = nowUs();
+      await client.callTool({ name: 'echo', arguments: { x } });
+      e2e.set(x, nowUs() - t0);
+    }
+  } finally {
+    await client.close();
+  }
+  const costs = (await mock.calls({ tool: 'echo' }))
+    .filter((r) => e2e.has(r.arguments?.x as number) && r.completedUs !== undefined)
+    .map((r) => (e2e.get(r.arguments?.x as number) as number) - ((r.completedUs as number) - r.receivedUs));
+  if (costs.length < CALLS) throw new Error(`bare loop: ${costs.length} of ${CALLS} calls in the call log`);
+  return median(costs);
+}
+
+/** One case through the harness: its overhead p50 (signed), its ±, and the hold the gateway measured. */
+async function harnessCase(c: Case, fleet: Fleet, gatewayUrl: string): Promise<Row> {
+  const viaGateway = c.delayUs !== undefined;
+  if (viaGateway) {
+    await post(gatewayUrl, `/__delay?us=${c.delayUs}`);
+    await timings(gatewayUrl);
+  }
+  await fleet.mocks.get('bench')?.clearCalls();
+  const result = await runScenario(
+    {
+      name: 'bench-truth',
+      fleet: BENCH_FLEET,
+      target: viaGateway
+        ? {
+            pattern: 'gateway',
+            naming: { mode: 'identity' },
+            endpoint: { transport: 'http', url: gatewayUrl },
+          }
+        : { pattern: 'mesh', fromFleet: true },
+      steps: [
+        {
+          repeat: CALLS,
+          timeout: '120s',
+          steps: [{ name: 'call', call: viaGateway ? 'echo' : 'bench.echo', args: { x: '{{iteration}}' } }],
+        },
+      ],
+    },
+    { fleet },
+  );
+  if (result.status !== 'pass') {
+    throw new Error(
+      `${c.name}: ${JSON.stringify(result.error ?? result.steps.find((s) => s.status !== 'pass'))}`,
+    );
+  }
+  const overhead = new HistogramSet().mergeEncoded(result.histograms).select('overhead');
+  if (overhead?.count !== CALLS) throw new Error(`${c.name}: ${overhead?.count ?? 0} overhead values`);
+  const errorBar = result.histograms.find((h) => h.metric === 'overhead')?.errorUs;
+  const hold = viaGateway ? median((await timings(gatewayUrl)).map((t) => t.holdUs)) : 0;
+  return { p50: overhead.percentile(50), errorBar, hold };
+}
 
 async function main(): Promise<void> {
   const mock = await startServer(dist('mock.js'));
   const gateway = await startServer(dist('delay-gateway.js'), [mock.url]);
-  const rows = new Map<Case, Row[]>(CASES.map((c) => [c, []]));
+  const rows = new Map<Case, Array<Row & { truth: number }>>(CASES.map((c) => [c, []]));
   try {
     const fleet = await connectRemoteFleet(mock.extra[0] ?? '', BENCH_FLEET);
     const bench = fleet.mocks.get('bench');
     if (!bench) throw new Error('the benchmark mock has no server "bench"');
-    const runCase = async (c: Case, round: number): Promise<Row> => {
-      const viaGateway = c.delayUs !== undefined;
-      if (viaGateway) {
-        await fetch(new URL(`/__delay?us=${c.delayUs}`, gateway.url), { method: 'POST' });
-        await fetch(new URL('/__timings', gateway.url)).then((r) => r.text());
-      }
-      await bench.clearCalls();
-      const result = await runScenario(
-        {
-          name: 'bench-truth',
-          fleet: BENCH_FLEET,
-          target: viaGateway
-            ? {
-                pattern: 'gateway',
-                naming: { mode: 'identity' },
-                endpoint: { transport: 'http', url: gateway.url },
-              }
-            : { pattern: 'mesh', fromFleet: true },
-          steps: [
-            {
-              repeat: CALLS,
-              timeout: '120s',
-              steps: [
-                { name: 'call', call: viaGateway ? 'echo' : 'bench.echo', args: { x: '{{iteration}}' } },
-              ],
-            },
-          ],
-        },
-        { fleet },
-      );
-      const failed = result.steps.find((s) => s.status !== 'pass');
-      if (result.status !== 'pass') throw new Error(`${c.name}: ${JSON.stringify(result.error ?? failed)}`);
-      const overhead = new HistogramSet().mergeEncoded(result.histograms).select('overhead');
-      if (!overhead || overhead.count !== CALLS)
-        throw new Error(`${c.name}: ${overhead?.count ?? 0} overhead values for ${CALLS} calls`);
-      const errorBar = result.histograms.find((h) => h.metric === 'overhead')?.errorUs;
-      let truth = 0;
-      let hold = 0;
-      if (viaGateway) {
-        const timings = (await (await fetch(new URL('/__timings', gateway.url))).json()) as Timing[];
-        const records = await bench.calls({ tool: 'echo' });
-        const service = new Map(
-          records.map((r) => [r.traceparent, (r.completedUs ?? r.receivedUs) - r.receivedUs]),
-        );
-        const truths = timings
-          .filter((t) => t.traceparent && service.has(t.traceparent))
-          .map((t) => t.residenceUs - (service.get(t.traceparent) as number));
-        if (truths.length < CALLS) throw new Error(`${c.name}: ${truths.length} gateway timings matched`);
-        truth = median(truths);
-        hold = median(timings.map((t) => t.holdUs));
-      }
-      const row = { p50: overhead.percentile(50), errorBar, truth, hold };
-      console.log(
-        `round ${round} ${c.name.padEnd(22)} overhead p50 ${formatSigned(row.p50, errorBar).padEnd(18)} ` +
-          `true ${formatSigned(Math.round(truth)).padEnd(9)} (hold ${hold} µs)  error ${formatSigned(Math.round(row.p50 - truth))}`,
-      );
-      return row;
-    };
+    let tag = 0;
     for (let r = 1; r <= ROUNDS; r++) {
-      const order = r % 2 ? CASES : [...CASES].reverse();
-      for (const c of order) rows.get(c)?.push(await runCase(c, r));
+      const bare = { direct: 0, gateway: 0 };
+      const measureBare = async () => {
+        await post(gateway.url, '/__delay?us=0');
+        await bench.clearCalls();
+        bare.direct = await bareCost(mock.url, bench, ++tag);
+        bare.gateway = await bareCost(gateway.url, bench, ++tag);
+        await timings(gateway.url);
+      };
+      // Alternate: bare loops first and the cases in order, then the cases reversed and the bare loops last.
+      const got = new Map<Case, Row>();
+      if (r % 2) await measureBare();
+      for (const c of r % 2 ? CASES : [...CASES].reverse())
+        got.set(c, await harnessCase(c, fleet, gateway.url));
+      if (!(r % 2)) await measureBare();
+      const pipe = bare.gateway - bare.direct;
+      console.log(
+        `round ${r}: bare client cost per call direct ${bare.direct} µs, through the gateway ${bare.gateway} µs ` +
+          `(the gateway's pipe: ${formatSigned(Math.round(pipe))})`,
+      );
+      for (const c of CASES) {
+        const row = got.get(c) as Row;
+        const truth = c.delayUs === undefined ? 0 : pipe + row.hold;
+        rows.get(c)?.push({ ...row, truth });
+        console.log(`  ${line(c.name, row.p50, row.errorBar, truth)}  (hold ${row.hold} µs)`);
+      }
     }
   } finally {
     await gateway.stop();
@@ -130,14 +166,21 @@ async function main(): Promise<void> {
   for (const [c, rs] of rows) {
     const error = median(rs.map((r) => r.p50 - r.truth));
     worst = Math.max(worst, Math.abs(error));
+    const p50 = median(rs.map((r) => r.p50));
     const bar = median(rs.map((r) => r.errorBar ?? 0));
     console.log(
-      `${c.name.padEnd(22)} overhead p50 ${formatSigned(Math.round(median(rs.map((r) => r.p50))), bar).padEnd(18)} ` +
-        `true ${formatSigned(Math.round(median(rs.map((r) => r.truth)))).padEnd(9)} error ${formatSigned(Math.round(error))}`,
+      `${line(c.name, p50, bar, median(rs.map((r) => r.truth)))}  median error ${formatSigned(Math.round(error))}`,
     );
   }
   console.log(`max attribution error: ${Math.round(worst)} µs`);
   process.exitCode = worst <= GOAL_US ? 0 : 1;
+}
+
+function line(name: string, p50: number, bar: number | undefined, truth: number): string {
+  return (
+    `${name.padEnd(22)} overhead p50 ${formatSigned(Math.round(p50), bar).padEnd(18)} ` +
+    `true ${formatSigned(Math.round(truth)).padEnd(9)} error ${formatSigned(Math.round(p50 - truth))}`
+  );
 }
 
 await main();
