@@ -21,7 +21,17 @@ export const ChartSchema = z
     yLabel: z.string(),
     x: z.array(z.number()),
     categories: z.array(z.string()).optional().describe('bars: the label of each x'),
-    series: z.array(z.object({ label: z.string(), values: z.array(z.number().nullable()) })),
+    series: z.array(
+      z.object({
+        label: z.string(),
+        values: z.array(z.number().nullable()),
+        color: z
+          .string()
+          .regex(/^#[0-9a-f]{6}$/i)
+          .optional()
+          .describe('default: the palette'),
+      }),
+    ),
   })
   .strict();
 export type Chart = z.input<typeof ChartSchema>;
@@ -89,7 +99,7 @@ export function barsChart(
   title: string,
   yLabel: string,
   categories: string[],
-  series: Array<{ label: string; values: Array<number | null> }>,
+  series: Array<{ label: string; values: Array<number | null>; color?: string }>,
   stacked = false,
 ): Chart {
   return { id, title, kind: 'bars', stacked, yLabel, x: categories.map((_, i) => i), categories, series };

@@ -9,6 +9,15 @@ import { chartSlot } from './html-page.js';
  * observed for each), and a chart of the verdicts per suite.
  */
 const VERDICTS = ['pass', 'fail', 'warn', 'skip', 'blocked', 'expected-fail', 'stale'] as const;
+const COLORS: Record<(typeof VERDICTS)[number], string> = {
+  pass: '#2da44e',
+  fail: '#cf222e',
+  warn: '#d4a72c',
+  skip: '#8c959f',
+  blocked: '#8250df',
+  'expected-fail': '#bf8700',
+  stale: '#fb8500',
+};
 
 export function checksSection(checks: readonly CheckResult[], charts: Chart[]): string {
   if (checks.length === 0) return '';
@@ -21,6 +30,7 @@ export function checksSection(checks: readonly CheckResult[], charts: Chart[]): 
     suites,
     present.map((v) => ({
       label: v,
+      color: COLORS[v],
       values: suites.map((s) => checks.filter((c) => c.suite === s && checkVerdict(c) === v).length),
     })),
     true,

@@ -7,9 +7,8 @@ export const PAGE_SCRIPT = `
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
-  var css = getComputedStyle(document.documentElement);
-  var fg = css.getPropertyValue('--fg').trim() || '#222';
-  var grid = css.getPropertyValue('--grid').trim() || '#ddd';
+  var fg, grid;
+  var plots = [];
   var palette = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7'];
   function fmtPct(x) {
     var p = 100 * (1 - Math.pow(10, -x));
@@ -27,17 +26,23 @@ export const PAGE_SCRIPT = `
     var n = chart.series.length;
     var rows = chart.series.map(function (s) { return s.values; });
     if (chart.stacked) {
-      var run = chart.x.map(function () { return 0; });
+      // Running totals, positive parts upwards and negative parts (a signed overhead) downwards from 0.
+      var up = chart.x.map(function () { return 0; });
+      var down = chart.x.map(function () { return 0; });
       rows = rows.map(function (vals) {
-        run = run.map(function (t, i) { return t + (vals[i] == null ? 0 : vals[i]); });
-        return run.slice();
+        return vals.map(function (v, i) {
+          if (v == null) return null;
+          if (v >= 0) { up[i] += v; return up[i]; }
+          down[i] += v;
+          return down[i];
+        });
       });
     }
     var order = chart.stacked ? rows.map(function (_, i) { return n - 1 - i; }) : rows.map(function (_, i) { return i; });
     var series = [{ label: chart.kind === 'percentiles' ? 'percentile' : 'x' }];
     var seriesData = [chart.x];
     order.forEach(function (i) {
-      var color = palette[i % palette.length];
+      var color = chart.series[i].color || palette[i % palette.length];
       var s = { label: chart.series[i].label, stroke: color, width: 2 };
       if (bars) {
         // Two series side by side (left/right of the tick); more overlap, so callers stack them.
@@ -69,12 +74,26 @@ export const PAGE_SCRIPT = `
       legend: { show: true },
     };
     var u = new uPlot(opts, seriesData, el);
+    plots.push(u);
     el.setAttribute('data-rendered', String(u.data[0].length));
   }
-  (data.charts || []).forEach(function (chart) {
-    var el = document.querySelector('[data-chart="' + chart.id + '"]');
-    if (el) draw(chart, el);
-  });
+  // Canvas text takes the page's colours when drawn: draw again when they change (dark mode, print).
+  function drawAll() {
+    plots.forEach(function (u) { u.destroy(); });
+    plots = [];
+    var css = getComputedStyle(document.documentElement);
+    fg = css.getPropertyValue('--fg').trim() || '#222';
+    grid = css.getPropertyValue('--grid').trim() || '#ddd';
+    (data.charts || []).forEach(function (chart) {
+      var el = document.querySelector('[data-chart="' + chart.id + '"]');
+      if (el) draw(chart, el);
+    });
+  }
+  drawAll();
+  var scheme = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)');
+  if (scheme && scheme.addEventListener) scheme.addEventListener('change', drawAll);
+  var printing = window.matchMedia && window.matchMedia('print');
+  if (printing && printing.addEventListener) printing.addEventListener('change', drawAll);
   var suite = document.getElementById('filter-suite');
   var status = document.getElementById('filter-status');
   var shown = document.getElementById('filter-count');

@@ -145,6 +145,15 @@ describe('HTML report in Chromium', () => {
       expect(table).toContain(formatDuration(p.workflow.latency.p50));
       expect(table).toContain(`${p.catalogue.tokens} (${p.catalogue.bytes} B)`);
     }
+    // Dark (prefers-color-scheme) and print layouts are the same page with other colours; charts stay drawn.
+    const background = () => page.evaluate('getComputedStyle(document.body).backgroundColor');
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).not.toBe(light);
+    await screenshot(page, 'compare-report-dark.png');
+    await page.emulateMedia({ colorScheme: 'dark', media: 'print' });
+    expect(await background()).toBe(light);
+    expect((await chartStates(page)).every((c) => c.drawn)).toBe(true);
     const ids = await page.$$eval('[data-chart]', (els) => els.map((e) => e.getAttribute('data-chart')));
     expect(ids).toEqual(
       expect.arrayContaining([
