@@ -1,11 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Endpoint } from '../harness/schema/target.js';
 
 /**
- * A per-probe budget of bytes received over HTTP. The SDK's HTTP transports read answers
- * with the global `fetch`; inside `withByteCap` every response body is counted against the
- * probe's budget, and the first byte over it errors the stream and calls `onExceeded` (the
- * probe then fails as too_large instead of buffering a huge answer or an endless stream).
- * Outside a budget, `fetch` is untouched.
+ * A per-probe budget of bytes received over HTTP. The SDK's HTTP transports read answers with
+ * the global `fetch`; a probe's endpoint carries a private header naming its budget, which the
+ * fetch wrapper takes off the request (the target never sees it) and uses to count every
+ * response body against the budget: the first byte over it errors the stream and calls
+ * `onExceeded` (the probe then fails as too_large instead of buffering a huge answer or an
+ * endless stream). Requests without the header pass through untouched.
  */
 export interface ByteBudget {
   max: number;
@@ -13,7 +14,9 @@ export interface ByteBudget {
   onExceeded(): void;
 }
 
-const budgets = new AsyncLocalStorage<ByteBudget>();
+const BUDGET_HEADER = 'x-mcp-harness-byte-budget';
+const budgets = new Map<string, ByteBudget>();
+let seq = 0;
 let installed = false;
 
 export class AnswerTooLarge extends Error {
@@ -22,9 +25,16 @@ export class AnswerTooLarge extends Error {
   }
 }
 
-export function withByteCap<T>(budget: ByteBudget, fn: () => Promise<T>): Promise<T> {
+/** The endpoint to connect with while the budget applies; `release` ends it (idempotent). */
+export function capEndpoint(endpoint: Endpoint, budget: ByteBudget): { endpoint: Endpoint; release(): void } {
+  if (endpoint.transport === 'stdio') return { endpoint, release() {} };
   install();
-  return budgets.run(budget, fn);
+  const id = String(++seq);
+  budgets.set(id, budget);
+  return {
+    endpoint: { ...endpoint, headers: { ...endpoint.headers, [BUDGET_HEADER]: id } },
+    release: () => budgets.delete(id),
+  };
 }
 
 function install(): void {
@@ -32,8 +42,14 @@ function install(): void {
   installed = true;
   const original = globalThis.fetch;
   globalThis.fetch = async (input, init) => {
-    const budget = budgets.getStore();
-    const res = await original(input, init);
+    const raw = init?.headers;
+    if (!raw) return original(input, init);
+    const headers = new Headers(raw);
+    const id = headers.get(BUDGET_HEADER);
+    if (id === null) return original(input, init);
+    headers.delete(BUDGET_HEADER);
+    const res = await original(input, { ...init, headers });
+    const budget = budgets.get(id);
     if (!budget || !res.body) return res;
     return new Response(res.body.pipeThrough(counter(budget)), {
       status: res.status,

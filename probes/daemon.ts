@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Registry } from 'prom-client';
 import { isHarnessError } from '../harness/errors.js';
 import { type LoadProbeConfigOptions, loadProbeConfig, type ProbeConfig } from './config.js';
@@ -37,6 +38,8 @@ export async function startDaemonCore(
   const registry = new Registry();
   const health: DaemonMetrics = createDaemonMetrics(registry);
   const stopping = new AbortController();
+  // Every running probe listens to it (removed when the probe ends): as many as the concurrency.
+  setMaxListeners(0, stopping.signal);
   const previous = new Map<string, unknown>();
   let labelNames = labelNamesOf(config);
   let metrics: ProbeMetrics = createProbeMetrics(registry, labelNames);

@@ -2,7 +2,7 @@ import { nowUs, sinceUs } from '../harness/measure/clock.js';
 import type { ProtocolChoice } from '../harness/schema/target.js';
 import { type Connection, connectEndpoint } from '../harness/target/connect.js';
 import { withTimeout } from '../harness/target/timeout.js';
-import { AnswerTooLarge, withByteCap } from './byte-cap.js';
+import { AnswerTooLarge, capEndpoint } from './byte-cap.js';
 import { classify, ProbeTimeout } from './classify.js';
 import { type ModuleSpec, moduleOf } from './modules/registry.js';
 import type { ModuleOutcome, PreviousStore, ProbeContext } from './modules/types.js';
@@ -40,6 +40,11 @@ export async function runProbe(
   const phasesUs: ProbeResult['phasesUs'] = {};
   const callsUs: number[] = [];
   let connecting: Promise<Connection> | undefined;
+  const cap = capEndpoint(target.endpoint, {
+    max: target.maxBytes,
+    used: 0,
+    onExceeded: () => ac.abort(new AnswerTooLarge(target.maxBytes)),
+  });
   const phase = async <T>(name: Phase, fn: () => Promise<T>): Promise<T> => {
     const p0 = nowUs();
     try {
@@ -53,7 +58,7 @@ export async function runProbe(
     connecting ??= (async () => {
       const c0 = nowUs();
       let firstSent: number | undefined;
-      const conn = await connectEndpoint(target.endpoint, {
+      const conn = await connectEndpoint(cap.endpoint, {
         timeoutMs: remainingMs(),
         protocol,
         signal: ac.signal,
@@ -81,15 +86,10 @@ export async function runProbe(
     previous,
     updateSnapshots: options.updateSnapshots ?? false,
   };
-  const budget = {
-    max: target.maxBytes,
-    used: 0,
-    onExceeded: () => ac.abort(new AnswerTooLarge(target.maxBytes)),
-  };
   let outcome: ModuleOutcome;
   try {
     if (ac.signal.aborted) throw ac.signal.reason;
-    const work = withByteCap(budget, () => moduleOf(spec.kind).run(spec, ctx));
+    const work = moduleOf(spec.kind).run(spec, ctx);
     work.catch(() => {}); // settles after the race when the deadline won
     const aborted = new Promise<never>((_, reject) =>
       ac.signal.addEventListener('abort', () => reject(ac.signal.reason), { once: true }),
@@ -113,6 +113,7 @@ export async function runProbe(
     };
   }
   if (conn) await withTimeout(conn.close(), CLOSE_BOUND_MS);
+  cap.release();
   return {
     target: target.name,
     module: moduleName,

@@ -55,10 +55,12 @@ describe('probe daemon over HTTP', () => {
     const text = await eventually(
       async () => {
         const t = (await get('/metrics')).text;
-        return /probe_success\{target="web",module="echo",env="test"\} 1/.test(t) &&
-          /mcp_probe_tools\{target="web",module="tools",env="test"\} 5/.test(t)
-          ? t
-          : undefined;
+        const wanted = [
+          /probe_success\{target="web",module="echo",env="test"\} 1/,
+          /probe_success\{target="web",module="handshake",env="test"\} 1/,
+          /mcp_probe_tools\{target="web",module="tools",env="test"\} 5/,
+        ];
+        return wanted.every((re) => re.test(t)) ? t : undefined;
       },
       15_000,
       200,

@@ -74,7 +74,9 @@ describe('hostile targets', () => {
 
   it('an endless SSE stream (events forever, never the answer) fails as timeout, and the socket is closed', async () => {
     let open = 0;
+    const headers = new Set<string>();
     const server = createHttpServer((req, res) => {
+      for (const h of Object.keys(req.headers)) headers.add(h);
       if (req.method !== 'POST') return void res.writeHead(405).end();
       open++;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -88,6 +90,9 @@ describe('hostile targets', () => {
     const r = await probe({ transport: 'http', url: `http://${host}/mcp` }, 'handshake');
     expectFailed(r, 'timeout');
     await eventually(() => open === 0, 3000);
+    // The byte budget's private header is taken off before the request leaves.
+    expect(headers.has('accept')).toBe(true);
+    expect([...headers].filter((h) => h.startsWith('x-mcp-harness'))).toEqual([]);
   });
 
   it('a huge answer fails as too_large once maxBytes is passed (not buffered whole)', async () => {
