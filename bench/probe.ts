@@ -5,8 +5,8 @@
  * 1. CPU per probe, against a baseline measured in the same run, rounds alternated: the daemon's
  *    `tools` probe (connect, initialize, tools/list, close; deadline, byte cap, phases, catalogue
  *    hash) against a bare SDK client doing the same requests (new session each, same close).
- * 2. The schedule: 1,000 targets at a 15 s interval, scaled down in time (BENCH_SCALE, default 5:
- *    a 3 s interval), for BENCH_INTERVALS intervals: probes done, CPU, heap (after GC) and RSS per
+ * 2. The schedule: 1,000 targets at a 15 s interval, scaled down in time (BENCH_SCALE, default 2:
+ *    a 7.5 s interval), for BENCH_INTERVALS intervals: probes done, CPU, heap (after GC) and RSS per
  *    interval, and the cores 1,000 targets at 15 s would need.
  * Exit 1 when the projected cores exceed 0.5 or the heap grows more than 20 % over the run.
  */
@@ -20,7 +20,7 @@ import { loadProbeConfig, type ProbeConfig, runRound } from '../probes/index.js'
 import { median, startServer } from './lib.js';
 
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 1000);
-const SCALE = Number(process.env.BENCH_SCALE ?? 5);
+const SCALE = Number(process.env.BENCH_SCALE ?? 2);
 const INTERVALS = Number(process.env.BENCH_INTERVALS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 200);
@@ -111,22 +111,25 @@ try {
 
   // 2. The schedule at 1,000 targets, scaled down in time.
   const core = await startDaemonCore(file);
-  const done = async () => {
-    const m = await core.registry.getSingleMetric('mcp_probe_daemon_probes_total')?.get();
-    return (m?.values ?? []).reduce((s, v) => s + v.value, 0);
+  const total = async (name: string) => {
+    const m = await core.registry.getSingleMetric(name)?.get();
+    return (m?.values ?? []).reduce((sum, v) => sum + v.value, 0);
   };
+  const done = () => total('mcp_probe_daemon_probes_total');
+  const skipped = () => total('mcp_probe_daemon_probes_skipped_total');
   console.log(
     `${TARGETS} targets every ${intervalMs} ms (${REAL_INTERVAL_S} s / ${SCALE}), ${INTERVALS} intervals:`,
   );
-  console.log('interval  probes  CPU ms/probe  cores   heap MiB  rss MiB');
+  console.log('interval  probes  skipped  CPU ms/probe  cores   heap MiB  rss MiB');
   const heaps: number[] = [];
   const perProbe: number[] = [];
   let lastDone = await done();
+  let lastSkipped = await skipped();
   let lastCpu = cpuMs();
   let lastT = performance.now();
   for (let i = 1; i <= INTERVALS; i++) {
     await new Promise((r) => setTimeout(r, intervalMs));
-    const [n, c, t] = [await done(), cpuMs(), performance.now()];
+    const [n, k, c, t] = [await done(), await skipped(), cpuMs(), performance.now()];
     gc?.();
     const { heapUsed, rss } = process.memoryUsage();
     const probes = n - lastDone;
@@ -137,9 +140,9 @@ try {
       perProbe.push(ms);
     }
     console.log(
-      `${String(i).padStart(8)}  ${String(probes).padStart(6)}  ${ms.toFixed(2).padStart(12)}  ${cores.toFixed(2).padStart(5)}  ${mib(heapUsed).padStart(8)}  ${mib(rss).padStart(7)}`,
+      `${String(i).padStart(8)}  ${String(probes).padStart(6)}  ${String(k - lastSkipped).padStart(7)}  ${ms.toFixed(2).padStart(12)}  ${cores.toFixed(2).padStart(5)}  ${mib(heapUsed).padStart(8)}  ${mib(rss).padStart(7)}`,
     );
-    [lastDone, lastCpu, lastT] = [n, c, t];
+    [lastDone, lastSkipped, lastCpu, lastT] = [n, k, c, t];
   }
   await core.stop();
   const cpuPerProbe = median(perProbe);
