@@ -153,6 +153,13 @@ beforeAll(async () => {
         honor_labels: true,
         static_configs: [{ targets: [hostOf(pushgateway.url)] }],
       },
+      // The blackbox way: Prometheus drives one probe per scrape through /probe.
+      {
+        job_name: 'mcp-probe-blackbox',
+        metrics_path: '/probe',
+        params: { target: ['healthy'], module: ['echo'] },
+        static_configs: [{ targets: [hostOf(daemon.url)] }],
+      },
     ],
   });
   children.push(prometheus);
@@ -189,6 +196,17 @@ describe('generated panels and rules against a real Prometheus', () => {
       [],
     );
   }, 90_000);
+
+  it('the blackbox-style /probe scrape feeds the same series', async () => {
+    const expr = 'probe_success{job="mcp-probe-blackbox", target="healthy", module="echo"} == 1';
+    const deadline = Date.now() + 10_000;
+    let r = await instantQuery(prometheus.url, expr);
+    while (r.series === 0 && Date.now() < deadline) {
+      await new Promise((ok) => setTimeout(ok, 500));
+      r = await instantQuery(prometheus.url, expr);
+    }
+    expect(r.series).toBe(1);
+  });
 
   it('the load panels (metrics of `load`, not exported yet) are valid PromQL', async () => {
     const pending = allQueries().filter((q) => q.pending);
