@@ -44,6 +44,8 @@ export async function startDaemonCore(
   let labelNames = labelNamesOf(config);
   let metrics: ProbeMetrics = createProbeMetrics(registry, labelNames);
   let schedule: Schedule | undefined;
+  /** Schedules a reload replaced, until their last probes end (stop waits for them too). */
+  const retiring = new Set<Promise<void>>();
 
   const probe = async (target: ProbeTarget, module: string, keep: boolean, timeoutMs?: number) => {
     const spec = moduleSpec(module, config.modules);
@@ -97,7 +99,10 @@ export async function startDaemonCore(
         return { ok: false, error: isHarnessError(e) ? e.render() : String(e) };
       }
       // Probes already running finish on their own (bounded by their timeout): a reload never waits for them.
-      void schedule?.stop();
+      if (schedule) {
+        const retired: Promise<void> = schedule.stop().finally(() => retiring.delete(retired));
+        retiring.add(retired);
+      }
       const keep = new Set(next.targets.flatMap((t) => t.modules.map((m) => `${t.name}\u0000${m}`)));
       for (const t of config.targets) {
         for (const m of t.modules) {
@@ -119,7 +124,7 @@ export async function startDaemonCore(
     },
     async stop() {
       stopping.abort(new Error('the daemon is stopping'));
-      await schedule?.stop();
+      await Promise.all([schedule?.stop(), ...retiring]);
     },
   };
 }

@@ -114,6 +114,19 @@ describe('hostile targets', () => {
     expectFailed(r, 'too_large', 5000);
   });
 
+  it('an endless legacy SSE stream (GET) is cut by the byte cap too', async () => {
+    const server = createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = `: ${'x'.repeat(16 * 1024)}\n\n`;
+      const t = setInterval(() => res.write(chunk), 1);
+      res.on('close', () => clearInterval(t));
+      req.resume();
+    });
+    const host = await listen(server);
+    const r = await probe({ transport: 'sse', url: `http://${host}/sse` }, 'handshake', 5000, 512 * 1024);
+    expectFailed(r, 'too_large', 5000);
+  });
+
   it('a stdio server that dies on the call fails as process_exit', async () => {
     const cfg = await config({
       modules: { die: { kind: 'call', tool: 'die' } },
