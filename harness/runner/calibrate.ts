@@ -43,13 +43,16 @@ export interface CalibrationOptions {
 }
 
 const WARMUP = 15;
-/** First calls on a fresh connection measured one by one. */
+/** First calls on a fresh connection measured one by one, on this many fresh connections. */
 const COLD_CALLS = 5;
+const COLD_CONNECTIONS = 3;
 
 interface Probe {
   transport: Transport;
   fleet: Fleet;
   conn: Connection;
+  /** Fresh connections opened with the probe, their first calls measured in the first round. */
+  fresh: Connection[];
   baseline: TransportBaseline;
   warm: boolean;
 }
@@ -62,7 +65,7 @@ export async function startCalibration(
   const probes: Probe[] = [];
   const close = async () => {
     for (const p of probes) {
-      await p.conn.close().catch(() => {});
+      for (const c of [p.conn, ...p.fresh]) await c.close().catch(() => {});
       await p.fleet.stop().catch(() => {});
     }
     probes.length = 0;
@@ -111,7 +114,7 @@ export async function startCalibration(
       for (const p of probes) {
         if (!p.warm) {
           await loop(p, p.conn, WARMUP, 1);
-          p.baseline.cold = await coldCosts(p, dir, (conn) => loop(p, conn, COLD_CALLS, 1));
+          p.baseline.cold = await coldCosts(p, (conn) => loop(p, conn, COLD_CALLS, 1));
           p.warm = true;
         }
         for (const concurrency of levels) {
@@ -180,19 +183,15 @@ async function diffsOf(fleet: Fleet, timings: Array<{ n: number; e2e: number }>)
 }
 
 /**
- * The first calls on connections opened now (fresh sessions; over stdio a
- * fresh mock process), the way a scenario's first calls meet its SUT: per
- * call index, the median over a few connections (one over stdio, where each
- * costs a process), so one scheduling hiccup is not taken for a cold path.
+ * The first calls on fresh connections (fresh sessions; over stdio fresh mock
+ * processes), opened with the probe and warmed like a target's (tools listed,
+ * pings), so they have aged about as long as the target's connections when
+ * the steps start: per call index, the median over COLD_CONNECTIONS
+ * connections, so one scheduling hiccup is not taken for a cold path.
  */
-async function coldCosts(
-  p: Probe,
-  dir: string,
-  run: (conn: Connection) => Promise<number[]>,
-): Promise<number[]> {
+async function coldCosts(p: Probe, run: (conn: Connection) => Promise<number[]>): Promise<number[]> {
   const samples: number[][] = [];
-  for (let i = 0; i < (p.transport === 'stdio' ? 1 : 3); i++) {
-    const conn = await connectProbe(p.fleet, dir, p.transport);
+  for (const conn of p.fresh.splice(0)) {
     try {
       samples.push(await run(conn));
     } finally {
@@ -205,10 +204,25 @@ async function coldCosts(
 
 async function openProbe(transport: Transport, placement: Placement, dir: string): Promise<Probe> {
   const fleet = await calibrationFleet(transport, placement, dir);
+  const probe: Probe = {
+    transport,
+    fleet,
+    conn: undefined as never,
+    fresh: [],
+    baseline: { cold: [], rounds: [] },
+    warm: false,
+  };
   try {
-    const conn = await connectProbe(fleet, dir, transport);
-    return { transport, fleet, conn, baseline: { cold: [], rounds: [] }, warm: false };
+    probe.conn = await connectProbe(fleet, dir, transport);
+    for (let i = 0; i < COLD_CONNECTIONS; i++) {
+      const conn = await connectProbe(fleet, dir, transport);
+      probe.fresh.push(conn);
+      await conn.client.listTools().catch(() => {});
+      for (let k = 0; k < 3; k++) await conn.client.ping({ timeout: 2_000 }).catch(() => {});
+    }
+    return probe;
   } catch (e) {
+    for (const c of [probe.conn, ...probe.fresh]) await c?.close().catch(() => {});
     await fleet.stop();
     throw e;
   }
