@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createOtlpExport } from '../../../harness/measure/otlp.js';
 import { runScenario } from '../../../harness/runner/run-scenario.js';
+import { TargetSpecSchema } from '../../../harness/schema/target.js';
 import { referenceGatewayTarget } from '../../../mocks/patterns/gateway/target.js';
 import { ROOT, runCli } from '../../helpers/cli.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './receiver.js';
@@ -44,7 +45,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function expectJoined(spans: ReceivedSpan[], tool: string): { client: ReceivedSpan; server: ReceivedSpan } {
+function expectJoined(
+  spans: ReceivedSpan[],
+  tool: string,
+  servedAs = tool,
+): { client: ReceivedSpan; server: ReceivedSpan } {
   const client = spans.find((s) => s.kind === SPAN_KIND.client && s.name === `tools/call ${tool}`);
   expect(client, `client span of ${tool} in ${JSON.stringify(spans.map((s) => s.name))}`).toBeDefined();
   expect(client?.service).toBe('mcp-harness');
@@ -54,7 +59,7 @@ function expectJoined(spans: ReceivedSpan[], tool: string): { client: ReceivedSp
   expect(server, `server span under ${tool}`).toBeDefined();
   expect(server).toMatchObject({
     service: 'mock tracker',
-    name: `tools/call ${tool}`,
+    name: `tools/call ${servedAs}`,
     traceId: client?.traceId,
   });
   return { client: client as ReceivedSpan, server: server as ReceivedSpan };
@@ -91,6 +96,23 @@ describe('OTLP export', () => {
     expect(point('get_issue')?.count).toBeGreaterThanOrEqual(1);
     expect(point('get_issue')?.attributes['error.type']).toBeUndefined();
     expect(point('close_issue')?.attributes['error.type']).toBe('tool_error');
+  });
+
+  it('through the reference gateway, the mock span still hangs under the client span (one waterfall)', async () => {
+    const otlp = createOtlpExport({ url: receiver.url });
+    try {
+      const result = await runScenario(scenario, {
+        target: TargetSpecSchema.parse(referenceGatewayTarget()),
+        tracing: otlp.tracing,
+        onCallLog: (records) => otlp.addCallLog(records),
+      });
+      expect(result.status, JSON.stringify(result.steps)).toBe('pass');
+    } finally {
+      await otlp.shutdown();
+    }
+    // The gateway exposes tracker__get_issue; the mock serves get_issue in the same trace.
+    const { client, server } = expectJoined(receiver.spans, 'tracker__get_issue', 'get_issue');
+    expect(server.traceId).toBe(client.traceId);
   });
 
   it('run --otlp URL exports the same from the CLI', async () => {
