@@ -72,9 +72,13 @@ export async function lanes<T, R extends { close(): Promise<void> }>(
 }
 
 /**
- * A lane's session, warmed like the main one: it lists (at least) as many
- * tools as the main session did when the SUT was opened, or 5 s have passed
- * (a gateway that starts downstreams per session may still be starting them).
+ * A lane's session, as good as the main one: it lists (at least) as many
+ * tools as the main session did when the SUT was opened. A gateway that
+ * starts downstreams per session may still be starting them (polled for
+ * 3 s), or may have given up on one for this session: then the session is
+ * closed and another tried, three times at most; after that the lane does
+ * not open, and its checks run alone on the main session (never on a
+ * session that sees less than the main one).
  */
 export async function openLane(
   endpoint: Endpoint,
@@ -83,12 +87,21 @@ export async function openLane(
   relay: TranscriptRelay | undefined,
   signal?: AbortSignal,
 ): Promise<Session> {
-  const s = await openSession(endpoint, { timeoutMs, label: 'check lane', onMessage: relay?.observer });
-  const until = performance.now() + 5_000;
-  try {
-    while ((await s.tools()).length < mainTools && performance.now() < until) await sleep(50, signal);
-  } catch {
-    // a lane that cannot list is still a session: its checks judge what the SUT does
+  for (let attempt = 1; ; attempt++) {
+    const s = await openSession(endpoint, { timeoutMs, label: 'check lane', onMessage: relay?.observer });
+    const until = performance.now() + 3_000;
+    let listed = -1;
+    for (;;) {
+      listed = await s.tools().then(
+        (t) => t.length,
+        () => -1,
+      );
+      if (listed >= mainTools || performance.now() >= until || signal?.aborted) break;
+      await sleep(50, signal).catch(() => {});
+    }
+    if (listed >= mainTools) return s;
+    await s.close().catch(() => {});
+    if (attempt >= 3 || signal?.aborted)
+      throw new Error(`a new session lists ${listed} tools, the main session ${mainTools}`);
   }
-  return s;
 }
