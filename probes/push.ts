@@ -1,5 +1,5 @@
 import { Pushgateway, Registry } from 'prom-client';
-import { createPromSink } from '../harness/measure/prom.js';
+import { promText } from '../harness/report/prom-text.js';
 import type { RunReport } from '../harness/schema/result.js';
 import { createProbeMetrics } from './metrics.js';
 import type { ProbeResult } from './result.js';
@@ -43,25 +43,7 @@ export async function pushProbeResults(url: string, results: readonly ProbeResul
 
 /** A run's or check's results: check status and step durations, in the harness's metric names. */
 export async function pushRunReport(url: string, report: RunReport, job: string): Promise<void> {
-  const sink = createPromSink();
-  for (const c of report.checks) sink.setCheckStatus(c.suite, c.id, c.status);
-  for (const s of report.scenarios) {
-    for (const step of s.steps) {
-      sink.observeStep(
-        {
-          scenario: s.scenario,
-          step: step.name,
-          target: s.target,
-          pattern: s.pattern,
-          outcome: step.outcome ?? step.status,
-        },
-        step.durationUs,
-      );
-    }
-  }
-  // The Pushgateway reads the Prometheus text format (exemplars are not pushed).
-  sink.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE as never);
-  await pushRegistry(url, sink.registry as unknown as Registry, job);
+  await pushRegistry(url, promText(report).registry, job);
 }
 
 /** `run --push` / `check --push`: a failed push is said on stderr and does not change the run's verdict. */

@@ -3,11 +3,12 @@ import { join, resolve } from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { RunReport } from '../schema/result.js';
 import { consoleReporter, type OutputStream, shouldUseColor } from './console.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
-import { htmlReporter } from './html.js';
 import { markdownReporter } from './markdown.js';
 import type { ReportFormat } from './names.js';
+import { promReporter } from './prom-text.js';
 import type { Reporter } from './reporter.js';
 
 /** Every output format, by the name used in `--format`. A new reporter is one file plus one line here. */
@@ -17,6 +18,7 @@ export const REPORTERS = {
   junit: junitReporter,
   md: markdownReporter,
   html: htmlReporter,
+  prom: promReporter,
 } as const satisfies Record<ReportFormat, Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
