@@ -8,7 +8,7 @@ import type { McpTracing } from '../measure/otel.js';
 import { injectTraceparent } from '../measure/trace-context.js';
 import type { Endpoint } from '../schema/target.js';
 import { type Connection, connectEndpoint } from '../target/connect.js';
-import { calibrationFleet, type Placement } from './calibration-fleet.js';
+import { calibrationFleet, type Placement, type ResponseMode } from './calibration-fleet.js';
 import { endpointOf } from './fleet-endpoints.js';
 import type { PlannedStep } from './plan-types.js';
 
@@ -40,9 +40,12 @@ export interface CalibrationOptions {
   timeoutMs?: number;
   /** Where the calibration mocks run (see calibration-fleet.ts); default `local`. */
   placement?: Placement;
+  /** How the target's HTTP endpoints answer (see responseModeOf); the calibration mock does the same. */
+  response?: ResponseMode;
 }
 
-const WARMUP = 15;
+/** Calls before the first measured one: the calibration mock may be a fresh process, its code not yet optimised. */
+const WARMUP = 50;
 /** First calls on a fresh connection measured one by one, on this many fresh connections. */
 const COLD_CALLS = 5;
 const COLD_CONNECTIONS = 3;
@@ -73,7 +76,7 @@ export async function startCalibration(
   };
   try {
     for (const transport of transports) {
-      probes.push(await openProbe(transport, options.placement ?? 'local', dir));
+      probes.push(await openProbe(transport, options.placement ?? 'local', dir, options.response));
     }
   } catch (e) {
     await close();
@@ -202,8 +205,13 @@ async function coldCosts(p: Probe, run: (conn: Connection) => Promise<number[]>)
   return Array.from({ length: calls }, (_, i) => Math.round(median(samples.map((s) => s[i] as number))));
 }
 
-async function openProbe(transport: Transport, placement: Placement, dir: string): Promise<Probe> {
-  const fleet = await calibrationFleet(transport, placement, dir);
+async function openProbe(
+  transport: Transport,
+  placement: Placement,
+  dir: string,
+  response?: ResponseMode,
+): Promise<Probe> {
+  const fleet = await calibrationFleet(transport, placement, dir, response);
   const probe: Probe = {
     transport,
     fleet,

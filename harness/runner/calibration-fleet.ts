@@ -41,6 +41,59 @@ function isLocal(m: MockHandle): boolean {
 
 const READY_MS = 15_000;
 
+export type ResponseMode = 'sse' | 'json';
+
+/**
+ * How a Streamable HTTP endpoint answers a POST (an SSE stream or one JSON
+ * body): part of the transport's cost, so the calibration mock answers the
+ * same way. A mock of `fleet` says so in its spec; any other endpoint is
+ * asked once (an initialize, its session deleted right after). Not HTTP, or
+ * no answer: `sse`, the mocks' default.
+ */
+export async function responseModeOf(
+  ep: Endpoint | undefined,
+  fleet: Fleet | undefined,
+): Promise<ResponseMode> {
+  if (ep?.transport !== 'http') return 'sse';
+  const server = fleet?.spec.servers.find((s) => fleet.mocks.get(s.name)?.endpoint()?.url === ep.url);
+  if (server) return server.http.response;
+  const headers = {
+    ...ep.headers,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
+  try {
+    const res = await fetch(ep.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'mcp-harness-calibration', version: '0' },
+        },
+      }),
+      signal: AbortSignal.timeout(2_000),
+    });
+    const type = res.headers.get('content-type') ?? '';
+    const session = res.headers.get('mcp-session-id');
+    await res.body?.cancel().catch(() => {});
+    if (session) {
+      await fetch(ep.url, {
+        method: 'DELETE',
+        headers: { ...ep.headers, 'mcp-session-id': session },
+        signal: AbortSignal.timeout(2_000),
+      }).catch(() => {});
+    }
+    return type.includes('application/json') ? 'json' : 'sse';
+  } catch {
+    return 'sse';
+  }
+}
+
 /**
  * The one-tool calibration fleet for `transport`, started here or as
  * `mcp-harness mock` in a child process (stopped, with the child, by `stop`).
@@ -49,9 +102,17 @@ export async function calibrationFleet(
   transport: Endpoint['transport'],
   placement: Placement,
   dir: string,
+  response: ResponseMode = 'sse',
 ): Promise<Fleet> {
   const spec = {
-    servers: [{ name: 'calibration', transport, tools: [{ name: 'noop', result: { text: 'ok' } }] }],
+    servers: [
+      {
+        name: 'calibration',
+        transport,
+        ...(transport === 'http' ? { http: { response } } : {}),
+        tools: [{ name: 'noop', result: { text: 'ok' } }],
+      },
+    ],
   };
   if (placement === 'local' || transport === 'stdio') {
     const fleet = createFleet(spec);

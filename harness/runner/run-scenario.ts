@@ -15,7 +15,7 @@ import type { Endpoint, TargetSpec } from '../schema/target.js';
 import { openTarget, type Target } from '../target/target.js';
 import { type BaselineModel, baselineSummary, finishAttribution, withErrorBars } from './attribute-steps.js';
 import { type Calibration, callCountOf, concurrencyOf, roundSizeFor, startCalibration } from './calibrate.js';
-import { placementOf } from './calibration-fleet.js';
+import { placementOf, responseModeOf } from './calibration-fleet.js';
 import type { ExecContext } from './context.js';
 import { fleetEndpoints, fleetPlaceholders } from './fleet-endpoints.js';
 import { RATE_METRICS } from './metrics.js';
@@ -107,16 +107,18 @@ export async function runScenario(
     // Measured before, between and after the steps (see calibrate.ts); subtracted from overhead.
     const concurrency = concurrencyOf(plan.steps);
     const roundSize = roundSizeFor(callCountOf(plan.steps));
+    const endpoints = [...target.connections.values()].map((c) => c.endpoint);
     const calibration =
       plan.calibrate && fleet && plan.attribution !== 'none'
         ? await startCalibration(transportsOf(target), {
             tracing,
             concurrency: [concurrency],
             timeoutMs: plan.stepTimeoutMs,
-            placement: placementOf(
-              plan.target.pattern,
+            placement: placementOf(plan.target.pattern, fleet, endpoints),
+            // HTTP endpoints of one run answer alike in practice; the first one's way is calibrated.
+            response: await responseModeOf(
+              endpoints.find((e) => e.transport === 'http'),
               fleet,
-              [...target.connections.values()].map((c) => c.endpoint),
             ),
           })
         : undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TransportBaseline } from '../../../harness/measure/baseline.js';
 import { createTracing } from '../../../harness/measure/otel.js';
 import { startCalibration } from '../../../harness/runner/calibrate.js';
-import { placementOf } from '../../../harness/runner/calibration-fleet.js';
+import { placementOf, responseModeOf } from '../../../harness/runner/calibration-fleet.js';
 import { fleetEndpoints } from '../../../harness/runner/fleet-endpoints.js';
 import { runScenario } from '../../../harness/runner/run-scenario.js';
 import { startFleet } from '../../helpers/mocks.js';
@@ -63,6 +63,30 @@ describe('calibration', () => {
         placementOf('mesh', fleet, [{ transport: 'http', url: 'http://127.0.0.1:1/mcp' }] as never),
       ).toBe('process');
       expect(placementOf('mesh', undefined, eps)).toBe('process');
+    } finally {
+      await fleet.stop();
+    }
+  });
+
+  it('answers HTTP the way the target does: from the fleet spec, else by asking the endpoint once', async () => {
+    const fleet = await startFleet({
+      servers: [
+        { name: 'j', transport: 'http', http: { response: 'json' }, tools: [{ name: 't' }] },
+        { name: 's', transport: 'http', tools: [{ name: 't' }] },
+      ],
+    });
+    try {
+      const eps = fleetEndpoints(fleet);
+      expect(await responseModeOf(eps.j, fleet)).toBe('json');
+      expect(await responseModeOf(eps.s, fleet)).toBe('sse');
+      // Not known as a fleet mock (a gateway, say): asked with an initialize, its session deleted.
+      expect(await responseModeOf(eps.j, undefined)).toBe('json');
+      expect(await responseModeOf(eps.s, undefined)).toBe('sse');
+      const sessions = (await fleet.mocks.get('j')!.calls()).filter((r) => r.method === 'initialize');
+      expect(sessions).toHaveLength(1);
+      expect(
+        await responseModeOf({ transport: 'http', url: 'http://127.0.0.1:1/mcp', headers: {} }, undefined),
+      ).toBe('sse');
     } finally {
       await fleet.stop();
     }
