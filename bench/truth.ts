@@ -28,8 +28,8 @@ import { packageRoot } from '../mocks/server/package-root.js';
 import { connectRemoteFleet } from '../mocks/server/remote-fleet.js';
 import { BENCH_FLEET, startServer } from './lib.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const CALLS = Number(process.env.BENCH_CALLS ?? 300);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const CALLS = Number(process.env.BENCH_CALLS ?? 200);
 const GOAL_US = 100;
 
 interface Case {
