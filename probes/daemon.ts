@@ -32,7 +32,7 @@ export interface ProbeDaemonCore {
 
 export async function startDaemonCore(
   file: string,
-  options: LoadProbeConfigOptions & { schedule?: boolean } = {},
+  options: LoadProbeConfigOptions & { schedule?: boolean; onResult?: (r: ProbeResult) => void } = {},
 ): Promise<ProbeDaemonCore> {
   let config = await loadProbeConfig(file, options);
   const registry = new Registry();
@@ -59,6 +59,7 @@ export async function startDaemonCore(
         signal: stopping.signal,
       });
       health.probeDone(r.success);
+      options.onResult?.(r);
       return r;
     } finally {
       health.inFlight.dec();

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { LoadProbeConfigOptions } from './config.js';
 import { type ProbeDaemonCore, type ReloadOutcome, startDaemonCore } from './daemon.js';
+import type { ProbeResult } from './result.js';
 import { buildProbeServer } from './server.js';
 
 export interface ProbeDaemonOptions extends LoadProbeConfigOptions {
   /** Where to listen (default 127.0.0.1:9469; port 0 picks a free one). */
   host?: string;
   port?: number;
+  /** Every probe result as it is known (e.g. `--otlp`'s spans). */
+  onResult?: (r: ProbeResult) => void;
 }
 
 export interface ProbeDaemon {

@@ -15,6 +15,7 @@ import {
   ClientDurationProcessor,
   OPERATION_DURATION_BUCKETS,
 } from './otlp-metrics.js';
+import { ProbeSpans } from './otlp-probes.js';
 import {
   type ExportFailure,
   serviceResource,
@@ -42,6 +43,8 @@ export interface OtlpExport {
   addCallLog(records: readonly CallRecord[]): number;
   /** Spans for a conformance run (a root span and one per check result; see otlp-checks.ts). */
   checkSpans(target: string): CheckSpans;
+  /** Spans for probes (one per probe result, a child per phase; see otlp-probes.ts). */
+  probeSpans(): ProbeSpans;
   /** Flush spans and the metric, then close every exporter. Safe to call twice. */
   shutdown(): Promise<void>;
   /** Reasons of the exports that failed so far (distinct, at most 20). */
@@ -118,6 +121,7 @@ export function createOtlpExport(input: OtlpOptions): OtlpExport {
     tracing,
     addCallLog: (records) => callLog.add(records),
     checkSpans: (target) => new CheckSpans(tracing.tracer, target),
+    probeSpans: () => new ProbeSpans(tracing.tracer),
     failures: () => [...failures],
     shutdown() {
       // A collector that is down or slow must not fail the run: its errors become failures().

@@ -7,6 +7,7 @@ import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { eventually, startFleet } from '../helpers/mocks.js';
 import { type PromProcess, startPushgateway } from '../integration/dashboards/prom-processes.js';
 import { ensurePrometheus } from '../integration/dashboards/prom-tools.js';
+import { startOtlpReceiver } from '../integration/otlp/receiver.js';
 import { endpointsOf, PROBE_FLEET, type TempDir, tempDir } from '../integration/probe/fixtures.js';
 
 /** The `probe` command as a user runs it (compiled CLI: `npm run build` first). */
@@ -49,6 +50,25 @@ describe('mcp-harness probe', () => {
     );
     const ok = await tmp.write('ok.yaml', probes(['handshake']));
     expect((await runCli(['probe', '--config', ok, '--once', '--json'], { cwd: ROOT })).code).toBe(0);
+  });
+
+  it('--once --otlp: a span per probe, a child per phase, the failed one marked with its kind', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const file = await tmp.write('otlp.yaml', probes(['handshake', 'broken']));
+      const r = await runCli(['probe', '--config', file, '--once', '--otlp', receiver.url], { cwd: ROOT });
+      expect(r.code, r.stderr).toBe(1);
+      const byName = new Map(receiver.spans.map((s) => [s.name, s]));
+      const ok = byName.get('probe handshake web');
+      const broken = byName.get('probe broken web');
+      expect(ok?.status).not.toBe(2);
+      expect(broken?.status).toBe(2); // ERROR
+      expect(broken?.attributes['error.type']).toBe('tool_error');
+      const phases = receiver.spans.filter((s) => s.parentSpanId === broken?.spanId).map((s) => s.name);
+      expect(phases).toContain('probe phase call');
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('bad flags and a bad config exit 2 with every problem', async () => {

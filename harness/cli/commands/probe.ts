@@ -8,6 +8,7 @@ interface ProbeOptions {
   push?: string;
   updateSnapshots?: boolean;
   json?: boolean;
+  otlp?: string;
 }
 
 export function registerProbe(program: Command, setExit: (code: number) => void): void {
@@ -25,49 +26,64 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
     )
     .option('--update-snapshots', 'with --once: write the catalogue snapshot files the tools modules pin')
     .option('--json', 'with --once: print the results as JSON')
+    .option(
+      '--otlp <url>',
+      'export a span per probe (a child per phase) over OTLP/HTTP (e.g. http://127.0.0.1:4318)',
+    )
     .action(async (opts: ProbeOptions) => {
       const listen = parseListen(opts, problemsOf(opts));
       const { loadProbeConfig, runRound, pushProbeResults, startProbeDaemon } = await import(
         '../../../probes/index.js'
       );
       const config = await loadProbeConfig(opts.config as string);
-      if (opts.once) {
-        const { formatDuration } = await import('../../measure/format.js');
-        const results = await runRound(config, { updateSnapshots: opts.updateSnapshots });
-        if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-        else {
-          for (const r of results) {
-            const mark = r.success ? '✓' : '✗';
-            const why = r.success ? (r.details[0] ?? '') : `${r.kind}: ${r.reason}`;
-            process.stdout.write(
-              `${mark} ${r.target} ${r.module}  ${formatDuration(r.durationUs)}  ${why}\n`,
-            );
-          }
-        }
-        if (opts.push) await pushProbeResults(opts.push, results);
-        setExit(results.every((r) => r.success) ? 0 : 1);
-        return;
+      const { createOtlpExport } = await import('../../measure/otlp.js');
+      const otlp = opts.otlp === undefined ? undefined : createOtlpExport({ url: opts.otlp });
+      const spans = otlp?.probeSpans();
+      const onResult = spans ? (r: Parameters<typeof spans.add>[0]) => spans.add(r) : undefined;
+      try {
+        await serve();
+      } finally {
+        await otlp?.shutdown();
       }
-      const daemon = await startProbeDaemon(opts.config as string, listen);
-      process.stderr.write(`probe daemon listening on ${daemon.url} (${config.targets.length} targets)\n`);
-      await new Promise<void>((resolve) => {
-        const reload = () => {
-          void daemon
-            .reload()
-            .then((r) =>
-              process.stderr.write(
-                r.ok ? 'config reloaded\n' : `config refused, the previous one stays:\n${r.error}\n`,
-              ),
-            );
-        };
-        const stop = () => {
-          process.off('SIGHUP', reload);
-          void daemon.close().then(resolve, resolve);
-        };
-        process.on('SIGHUP', reload);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      async function serve() {
+        if (opts.once) {
+          const { formatDuration } = await import('../../measure/format.js');
+          const results = await runRound(config, { updateSnapshots: opts.updateSnapshots, onResult });
+          if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+          else {
+            for (const r of results) {
+              const mark = r.success ? '✓' : '✗';
+              const why = r.success ? (r.details[0] ?? '') : `${r.kind}: ${r.reason}`;
+              process.stdout.write(
+                `${mark} ${r.target} ${r.module}  ${formatDuration(r.durationUs)}  ${why}\n`,
+              );
+            }
+          }
+          if (opts.push) await pushProbeResults(opts.push, results);
+          setExit(results.every((r) => r.success) ? 0 : 1);
+          return;
+        }
+        const daemon = await startProbeDaemon(opts.config as string, { ...listen, onResult });
+        process.stderr.write(`probe daemon listening on ${daemon.url} (${config.targets.length} targets)\n`);
+        await new Promise<void>((resolve) => {
+          const reload = () => {
+            void daemon
+              .reload()
+              .then((r) =>
+                process.stderr.write(
+                  r.ok ? 'config reloaded\n' : `config refused, the previous one stays:\n${r.error}\n`,
+                ),
+              );
+          };
+          const stop = () => {
+            process.off('SIGHUP', reload);
+            void daemon.close().then(resolve, resolve);
+          };
+          process.on('SIGHUP', reload);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      }
     });
 }
 
