@@ -32,7 +32,7 @@ export interface RunChecksOptions {
   expectedFailures?: string;
   /** Deadline of one check (default 30 s; at least what the target's `deadlineMs` needs). */
   checkTimeoutMs?: number;
-  /** Checks that may share the SUT run this many at a time (default 6; 1: every check alone, in order). */
+  /** Checks that may share the SUT run this many at a time (default 2; 1: every check alone, in order). */
   concurrency?: number;
   /** Called as each result is known (concurrent checks finish in any order). */
   onResult?: (result: CheckResult) => void;

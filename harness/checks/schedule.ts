@@ -5,7 +5,7 @@ import type { TranscriptRelay } from './transcript.js';
 import type { Check } from './types.js';
 
 /** Checks run at once by default (each on a session of its own). */
-export const DEFAULT_CONCURRENCY = 6;
+export const DEFAULT_CONCURRENCY = 2;
 
 /**
  * The order a run takes: first the checks that may share the SUT (each on

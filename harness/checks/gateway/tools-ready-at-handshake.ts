@@ -18,7 +18,6 @@ export const toolsReadyAtHandshake = check({
   specRef:
     'practice: hosts list and call tools right after the handshake (MCP 2025-11-25 basic/lifecycle §Operation)',
   severity: 'should',
-  concurrent: true,
   expected:
     'a new session’s first tools/list, sent right after initialize, lists every tool the established session lists, ' +
     'and a call to a tool of every fleet server, sent at the same moment, succeeds',

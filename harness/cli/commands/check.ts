@@ -53,7 +53,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--verbose', "show each check's requests and answers under its result")
     .option(
       '--concurrency <n>',
-      'checks that may share the SUT run this many at a time, each on its own session (default 6; 1: one at a time)',
+      'checks that may share the SUT run this many at a time, each on its own session (default 2; 1: one at a time)',
       Number,
     )
     .action(async (opts: CheckOptions) => {
