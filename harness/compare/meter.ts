@@ -1,4 +1,4 @@
-import type { Transport } from '@modelcontextprotocol/client';
+import { tapMessages } from '../target/connect.js';
 import type { Target } from '../target/target.js';
 
 /**
@@ -22,20 +22,15 @@ export function meterTarget(target: Target): Meter {
   let counts: WireCounts = { requests: 0, sent: 0, received: 0 };
   const size = (m: unknown) => Buffer.byteLength(JSON.stringify(m) ?? '', 'utf8');
   for (const c of target.connections.values()) {
-    const t: Transport = c.transport;
-    const send = t.send.bind(t);
-    t.send = (message, options) => {
-      counts.sent += size(message);
-      if ('method' in message && 'id' in message) counts.requests++;
-      return send(message, options);
-    };
-    const handler = t.onmessage;
-    if (handler) {
-      t.onmessage = ((message, extra) => {
+    tapMessages(c.transport, (direction, message) => {
+      if (direction === 'received') {
         counts.received += size(message);
-        return handler(message, extra);
-      }) as typeof handler;
-    }
+        return;
+      }
+      counts.sent += size(message);
+      if (typeof message === 'object' && message !== null && 'method' in message && 'id' in message)
+        counts.requests++;
+    });
   }
   return {
     take() {

@@ -155,7 +155,7 @@ export async function connectEndpoint(endpoint: Endpoint, opts: ConnectEndpointO
 class ConnectTimeout extends Error {}
 
 /** Report each message sent and received; a throwing observer never disturbs the connection. */
-function tapMessages(
+export function tapMessages(
   transport: Transport,
   observe: (direction: 'sent' | 'received', message: unknown) => void,
 ): void {
