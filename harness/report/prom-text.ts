@@ -5,7 +5,7 @@ import type { Reporter } from './reporter.js';
 
 /**
  * A run's or check's results in the harness's Prometheus metric names: check
- * status and step durations. What `--push` sends to a Pushgateway and what
+ * status, step durations and each step's overhead (end-to-end minus downstream). What `--push` sends to a Pushgateway and what
  * the `prom` format writes for node_exporter's textfile collector.
  */
 export function reportRegistry(report: RunReport) {
@@ -23,6 +23,9 @@ export function reportRegistry(report: RunReport) {
         },
         step.durationUs,
       );
+      // Signed: a step the harness over-subtracted shows as a negative observation, not as 0.
+      if (step.overheadUs !== undefined)
+        sink.observeOverhead({ target: s.target, step: step.name }, step.overheadUs);
     }
   }
   return sink.registry;

@@ -25,6 +25,11 @@ describe('prom report (textfile output)', () => {
       );
       expect(text).toMatch(/^mcp_harness_step_duration_seconds_count\{.*\} \d+$/m);
       expect(text).not.toContain('# EOF');
+      const withOverhead = report.scenarios
+        .flatMap((sc) => sc.steps)
+        .filter((st) => st.overheadUs !== undefined);
+      expect(withOverhead.length).toBeGreaterThan(0);
+      expect(text).toMatch(/^mcp_harness_overhead_seconds_count\{.*\} \d+$/m);
       // promtool lints the exposition and fails on a malformed one (the textfile collector would drop it).
       execFileSync('promtool', ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
     } finally {
