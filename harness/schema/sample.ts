@@ -17,12 +17,6 @@ export type SampleMetric = (typeof SAMPLE_METRICS)[keyof typeof SAMPLE_METRICS];
  */
 export const SIGNED_METRICS: ReadonlySet<string> = new Set([SAMPLE_METRICS.overhead]);
 
-/**
- * The harness's own per-call client+transport cost as calibration measured
- * it (tags: transport, concurrency): the spread behind overhead's `±`. Not a
- * prom family.
- */
-export const CALIBRATION_METRIC = 'calibration';
 
 /**
  * One measured event flowing to the sinks. Durations are integer microseconds
