@@ -17,7 +17,6 @@ export type SampleMetric = (typeof SAMPLE_METRICS)[keyof typeof SAMPLE_METRICS];
  */
 export const SIGNED_METRICS: ReadonlySet<string> = new Set([SAMPLE_METRICS.overhead]);
 
-
 /**
  * One measured event flowing to the sinks. Durations are integer microseconds
  * (HDR histograms truncate fractions, so producers round once, here at the edge).
