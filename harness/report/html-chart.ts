@@ -44,7 +44,7 @@ export const nines = (p: number) => -Math.log10(1 - Math.min(p, 99.9) / 100);
 export function percentileChart(
   id: string,
   title: string,
-  series: Array<{ label: string; hdr: string }>,
+  series: Array<{ label: string; hdr: string; hdrNegative?: string }>,
 ): Chart {
   return {
     id,
@@ -53,7 +53,7 @@ export function percentileChart(
     yLabel: 'ms',
     x: PERCENTILES.map(nines),
     series: series.map((s) => {
-      const h = LatencyHistogram.decode(s.hdr);
+      const h = LatencyHistogram.decode(s.hdr, s.hdrNegative);
       return { label: s.label, values: PERCENTILES.map((p) => ms(h.percentile(p))) };
     }),
   };
@@ -67,10 +67,10 @@ export function percentileChart(
 export function distributionChart(
   id: string,
   title: string,
-  series: Array<{ label: string; hdr: string }>,
+  series: Array<{ label: string; hdr: string; hdrNegative?: string }>,
   bands = 20,
 ): Chart {
-  const hs = series.map((s) => ({ label: s.label, h: LatencyHistogram.decode(s.hdr) }));
+  const hs = series.map((s) => ({ label: s.label, h: LatencyHistogram.decode(s.hdr, s.hdrNegative) }));
   const lo = Math.min(...hs.map((s) => s.h.min));
   const hi = Math.max(...hs.map((s) => s.h.max), lo + 1);
   const width = (hi - lo) / bands;

@@ -12,7 +12,12 @@ import { chartSlot } from './html-page.js';
 export function scenarioSection(s: ScenarioResult, index: number, charts: Chart[]): string {
   const id = `scenario-${index}`;
   const steps = s.histograms.filter((h) => h.metric === 'step_duration' && h.count > 0);
-  const series = steps.map((h) => ({ label: h.tags.step ?? h.metric, hdr: h.hdr }));
+  // A signed histogram (overhead) keeps its values below 0 in hdrNegative.
+  const series = steps.map((h) => ({
+    label: h.tags.step ?? h.metric,
+    hdr: h.hdr,
+    hdrNegative: h.hdrNegative,
+  }));
   const own: Chart[] = [];
   if (series.length > 0) {
     own.push(percentileChart(`${id}-pct`, `${s.scenario}: step latency by percentile`, series));
