@@ -85,7 +85,7 @@ export async function runPhases(checks: readonly Check[], input: PhaseInput): Pr
     await restoreFleet(fleet);
     const before = input.sut.current;
     // A relaunch (or a SUT that is gone) means one of them broke it: which one is what running them alone tells.
-    const gone = await ensureAlive(before, fleet, input.open, false, replace);
+    const gone = await ensureAlive(before, fleet, input.open, replace);
     const survived = gone === undefined && input.sut.current === before;
     if (survived) for (const r of shared) input.emit(r);
     alone = [...(survived ? again : plan.together.flat()), ...plan.alone];
@@ -115,6 +115,6 @@ async function runAlone(
     const verdict = await runOne(c, { ...base, sut: input.sut.current, transcript });
     input.emit(withTranscript(toResult(c, verdict, performance.now() - t0), transcript));
     await restoreFleet(input.fleet);
-    gone = await ensureAlive(input.sut.current, input.fleet, input.open, c.disruptive === true, replace);
+    gone = await ensureAlive(input.sut.current, input.fleet, input.open, replace);
   }
 }

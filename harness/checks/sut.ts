@@ -17,6 +17,8 @@ export interface Sut {
   session: Session | undefined;
   /** What the target's access adapter lists on this SUT. */
   routes: AccessRoutes | undefined;
+  /** Fleet servers a plain call reached right after the SUT was opened (see `serving`). */
+  serving: Set<string>;
 }
 
 /** Per run: the access adapter, code-mode detection (once, at the first open), the running check's hook. */
@@ -45,7 +47,7 @@ export async function openSut(
     onMessage: state.relay?.observer,
   });
   const main = target.connections.get(SUT);
-  if (!main) return { target, session: undefined, routes: undefined };
+  if (!main) return { target, session: undefined, routes: undefined, serving: new Set() };
   const fleetTools = fleet.spec.servers.flatMap((s) => s.tools.map((t) => `${s.name}.${t.name}`));
   const listed = target.tools.get(SUT) ?? [];
   // Code mode is a gateway shape: a chain or a single server lists tools of its own, not the fleet's.
@@ -65,7 +67,9 @@ export async function openSut(
   // Only a SUT reached through an adapter, or a code-mode one (catalogue reads reported), gets a routed client.
   const routed = routes !== undefined || state.codeMode !== undefined;
   const hooks = routed ? { routes, onCatalogue: () => state.onCatalogue?.() } : undefined;
-  return { target, session: sessionOf(main, spec.timeoutMs, hooks), routes };
+  const sut: Sut = { target, session: sessionOf(main, spec.timeoutMs, hooks), routes, serving: new Set() };
+  sut.serving = await serving(sut, fleet);
+  return sut;
 }
 
 /** Any answer is life: a JSON-RPC error to ping (a SUT without ping) still means it is there. */
@@ -86,50 +90,56 @@ const harmless = (t: ToolSpec): boolean =>
   !t.logs?.length &&
   !t.ask;
 
-/**
- * As good as fresh after a check that killed and restarted fleet servers: it
- * answers, lists as many tools as when it was opened, and serves a call on
- * every fleet server that has a tool needing no arguments (a gateway that
- * never reconnects to a restarted server fails here). Anything else: false.
- */
-async function recovered(sut: Sut, fleet: Fleet): Promise<boolean> {
+const HEALTH_CALL_MS = 2_500;
+
+/** The fleet servers a plain call (a tool needing no arguments) reaches through the SUT now. */
+async function serving(sut: Sut, fleet: Fleet): Promise<Set<string>> {
+  const out = new Set<string>();
   const session = sut.session;
-  if (!session) return false;
+  if (!session) return out;
+  for (const server of fleet.spec.servers) {
+    const tool = server.tools.find(harmless);
+    const name = tool && sut.target.toolMap.resolve(`${server.name}.${tool.name}`);
+    // Bounded: a server a gateway hangs on is not serving, and must not hold up the run.
+    const r =
+      name &&
+      (await session.call(name, {}, { timeoutMs: Math.min(HEALTH_CALL_MS, sut.target.spec.timeoutMs) }));
+    if (r && r.outcome === 'ok') out.add(server.name);
+  }
+  return out;
+}
+
+/**
+ * As good as when it was opened: it answers, lists as many tools, and still
+ * serves a plain call on every fleet server it served then (a gateway that
+ * never reconnects to a restarted server, or whose session with a server a
+ * check expired, fails here). A mesh (no single session) only has to answer.
+ */
+async function asGoodAsOpened(sut: Sut, fleet: Fleet): Promise<boolean> {
   try {
     await answersPing(sut);
+    if (!sut.session) return true;
     const before = sut.target.tools.get(SUT)?.length ?? 0;
-    if ((await session.tools()).length < before) return false;
-    for (const server of fleet.spec.servers) {
-      const tool = server.tools.find(harmless);
-      const name = tool && sut.target.toolMap.resolve(`${server.name}.${tool.name}`);
-      if (!name) continue;
-      if ((await session.call(name, {})).outcome !== 'ok') return false;
-    }
-    return true;
+    if ((await sut.session.tools()).length < before) return false;
+    const now = await serving(sut, fleet);
+    return [...sut.serving].every((s) => now.has(s));
   } catch {
     return false;
   }
 }
 
 /**
- * After a check: is the SUT still answering? Relaunch it when it is not, or
- * when the check was disruptive and the SUT did not recover on its own; the
- * reason when it cannot be brought back.
+ * After a check: is the SUT as good as when it was opened? Relaunch it when
+ * it is not (so what one check broke never fails the next); the reason when
+ * it cannot be brought back.
  */
 export async function ensureAlive(
   sut: Sut,
   fleet: Fleet,
   open: () => Promise<Sut>,
-  disruptive: boolean,
   replace: (s: Sut) => void,
 ): Promise<string | undefined> {
-  const fine = disruptive
-    ? await recovered(sut, fleet)
-    : await answersPing(sut).then(
-        () => true,
-        () => false,
-      );
-  if (fine) return undefined;
+  if (await asGoodAsOpened(sut, fleet)) return undefined;
   await sut.target.close().catch(() => {});
   try {
     const next = await open();

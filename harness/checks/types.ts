@@ -30,8 +30,9 @@ export interface Check {
   /** What a conforming system does, in one sentence (the report's "expected"). */
   expected: string;
   /**
-   * The check kills or restarts fleet servers: the SUT is relaunched after it,
-   * so a SUT that never recovers fails this check only, not every later one.
+   * The check kills or restarts fleet servers: it runs after the others. (After
+   * every check the SUT must be as good as when it was opened, else it is
+   * relaunched, so a SUT that never recovers fails this check only.)
    */
   disruptive?: boolean;
   /**

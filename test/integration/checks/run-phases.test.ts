@@ -55,7 +55,7 @@ function observer(id: string, log: Array<{ id: string; main: boolean; start: num
       const entry = { id, main: ctx.session === mainSession, start: performance.now(), end: Number.NaN };
       log.push(entry);
       await ctx.session?.connection.client.ping();
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 1500));
       entry.end = performance.now();
       return pass('pinged');
     },
@@ -105,6 +105,41 @@ describe('run phases', () => {
     expect(Math.max(...log.map((e) => e.start))).toBeLessThan(firstEnd);
     expect(results.at(-1)?.id).toBe('gateway.test-alone');
     expect(aloneOnMain).toBe(true);
+  });
+
+  it('a check that leaves the SUT broken: it is relaunched, and the next check sees a good one', async () => {
+    const breaker = check({
+      id: 'gateway.test-breaker',
+      title: 'breaker',
+      suite: 'gateway',
+      specRef: 'test',
+      severity: 'must',
+      expected: 'x',
+      async run(ctx) {
+        // A gateway that never reconnects loses alpha for good once alpha's session expires.
+        await ctx.mock('alpha').addFault({ type: 'http-status', status: 404, for: 1 });
+        await ctx.session?.call('alpha__echo', { message: 'expire' });
+        return pass('broke it');
+      },
+    });
+    const next = check({
+      id: 'gateway.test-next',
+      title: 'next',
+      suite: 'gateway',
+      specRef: 'test',
+      severity: 'must',
+      expected: 'alpha answers',
+      async run(ctx) {
+        const r = await ctx.session?.call('alpha__echo', { message: 'still there?' });
+        return r?.outcome === 'ok' ? pass('alpha answers') : fail(`alpha: ${r?.outcome} ${r?.message}`);
+      },
+    });
+    const { results, first, last } = await run([breaker, next], ['no-reconnect'], 1);
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['gateway.test-breaker', 'pass'],
+      ['gateway.test-next', 'pass'],
+    ]);
+    expect(last).not.toBe(first);
   });
 
   it('a concurrent check that kills the SUT: the others run again alone, only it fails', async () => {
