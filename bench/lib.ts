@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { stopProcess } from '../harness/runner/calibration-fleet.js';
 
 export { median } from '../harness/measure/baseline.js';
 
@@ -41,14 +42,7 @@ export async function startServer(
     }),
   ]).finally(() => clearTimeout(timer))) as [string];
   const [url = '', ...extra] = line.trim().split(/\s+/);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopProcess(child);
   return { url, extra, child, stop };
 }
 

@@ -20,13 +20,14 @@ afterEach(async () => {
   held = {};
 });
 
-async function run(checks: Check[], defects: string[] = [], concurrency = 4) {
+async function run(checks: Check[], defects: string[] = [], concurrency = 4, onOpen?: (s: Sut) => void) {
   const spec = referenceGateway(defects);
   held.fleet = await acquireFleet(spec, undefined);
   const { fleet, mcpServersFile } = held.fleet;
   const state: RunState = { access: undefined };
   const open = () => openSut(spec, fleet, mcpServersFile, state);
   const first = await open();
+  onOpen?.(first);
   held.sut = { current: first };
   const results: CheckResult[] = [];
   await runPhases(checks, {
@@ -80,22 +81,8 @@ describe('run phases', () => {
       },
     });
     const checks = [alone, observer('a', log), observer('b', log), observer('c', log)];
-    const spec = referenceGateway();
-    held.fleet = await acquireFleet(spec, undefined);
-    const { fleet, mcpServersFile } = held.fleet;
-    const state: RunState = { access: undefined };
-    const open = () => openSut(spec, fleet, mcpServersFile, state);
-    held.sut = { current: await open() };
-    mainSession = held.sut.current.session;
-    const results: CheckResult[] = [];
-    await runPhases(checks, {
-      spec,
-      fleet,
-      state,
-      sut: held.sut,
-      open,
-      concurrency: 4,
-      emit: (r) => results.push(r),
+    const { results } = await run(checks, [], 4, (s) => {
+      mainSession = s.session;
     });
 
     expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
