@@ -19,6 +19,8 @@ export interface Sut {
   routes: AccessRoutes | undefined;
   /** Fleet servers a plain call reached right after the SUT was opened (see `serving`). */
   serving: Set<string>;
+  /** It answered ping when opened (a SUT whose ping answer is broken is judged by the checks, not here). */
+  pings: boolean;
 }
 
 /** Per run: the access adapter, code-mode detection (once, at the first open), the running check's hook. */
@@ -47,7 +49,14 @@ export async function openSut(
     onMessage: state.relay?.observer,
   });
   const main = target.connections.get(SUT);
-  if (!main) return { target, session: undefined, routes: undefined, serving: new Set() };
+  if (!main) {
+    const mesh: Sut = { target, session: undefined, routes: undefined, serving: new Set(), pings: false };
+    mesh.pings = await answersPing(mesh).then(
+      () => true,
+      () => false,
+    );
+    return mesh;
+  }
   const fleetTools = fleet.spec.servers.flatMap((s) => s.tools.map((t) => `${s.name}.${t.name}`));
   const listed = target.tools.get(SUT) ?? [];
   // Code mode is a gateway shape: a chain or a single server lists tools of its own, not the fleet's.
@@ -67,7 +76,12 @@ export async function openSut(
   // Only a SUT reached through an adapter, or a code-mode one (catalogue reads reported), gets a routed client.
   const routed = routes !== undefined || state.codeMode !== undefined;
   const hooks = routed ? { routes, onCatalogue: () => state.onCatalogue?.() } : undefined;
-  const sut: Sut = { target, session: sessionOf(main, spec.timeoutMs, hooks), routes, serving: new Set() };
+  const session = sessionOf(main, spec.timeoutMs, hooks);
+  const sut: Sut = { target, session, routes, serving: new Set(), pings: false };
+  sut.pings = await answersPing(sut).then(
+    () => true,
+    () => false,
+  );
   sut.serving = await serving(sut, fleet);
   return sut;
 }
@@ -117,8 +131,8 @@ async function serving(sut: Sut, fleet: Fleet): Promise<Set<string>> {
  */
 async function asGoodAsOpened(sut: Sut, fleet: Fleet): Promise<boolean> {
   try {
-    await answersPing(sut);
-    if (!sut.session) return true;
+    if (sut.pings) await answersPing(sut);
+    if (!sut.session) return true; // a mesh: its clients answered ping as they did when opened
     const before = sut.target.tools.get(SUT)?.length ?? 0;
     if ((await sut.session.tools()).length < before) return false;
     const now = await serving(sut, fleet);
@@ -144,7 +158,6 @@ export async function ensureAlive(
   try {
     const next = await open();
     replace(next);
-    await answersPing(next);
     return undefined;
   } catch (e) {
     return e instanceof HarnessError ? e.message : (e as Error).message;

@@ -22,8 +22,8 @@ afterEach(async () => {
 });
 
 describe('reporter registry', () => {
-  it('holds console, json, junit and md, each named as its key', () => {
-    expect(REPORTER_NAMES).toEqual(['console', 'json', 'junit', 'md']);
+  it('holds console, json, junit, md, html and prom, each named as its key', () => {
+    expect(REPORTER_NAMES).toEqual(['console', 'json', 'junit', 'md', 'html', 'prom']);
     for (const [key, reporter] of Object.entries(REPORTERS)) expect(reporter.name).toBe(key);
   });
 
@@ -57,7 +57,7 @@ describe('reporter registry', () => {
     expect(error).toBeInstanceOf(HarnessError);
     expect(error.code).toBe('INVALID_ARGS');
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('unknown report formats "xml", "pdf" (valid: console, json, junit, md)');
+    expect(error.message).toBe('unknown report formats "xml", "pdf" (valid: console, json, junit, md, html, prom)');
     expect(error.problems).toHaveLength(2);
     await expect(readdir(out)).rejects.toThrow();
   });
