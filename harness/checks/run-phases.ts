@@ -112,9 +112,12 @@ async function runAlone(
     }
     const transcript = input.verbose ? createTranscript() : undefined;
     const t0 = performance.now();
-    const verdict = await runOne(c, { ...base, sut: input.sut.current, transcript });
+    const before = input.sut.current;
+    const verdict = await runOne(c, { ...base, sut: before, transcript });
     input.emit(withTranscript(toResult(c, verdict, performance.now() - t0), transcript));
     await restoreFleet(input.fleet);
-    gone = await ensureAlive(input.sut.current, input.fleet, input.open, replace);
+    // A SUT the check relaunched was opened in the state the check made (a backend down): never keep it.
+    const relaunched = input.sut.current !== before;
+    gone = await ensureAlive(input.sut.current, input.fleet, input.open, replace, relaunched);
   }
 }

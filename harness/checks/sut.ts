@@ -144,16 +144,18 @@ async function asGoodAsOpened(sut: Sut, fleet: Fleet): Promise<boolean> {
 
 /**
  * After a check: is the SUT as good as when it was opened? Relaunch it when
- * it is not (so what one check broke never fails the next); the reason when
- * it cannot be brought back.
+ * it is not (so what one check broke never fails the next), or when `force`;
+ * the reason when it cannot be brought back.
  */
 export async function ensureAlive(
   sut: Sut,
   fleet: Fleet,
   open: () => Promise<Sut>,
   replace: (s: Sut) => void,
+  /** Relaunch whatever its state (a SUT the check itself relaunched). */
+  force = false,
 ): Promise<string | undefined> {
-  if (await asGoodAsOpened(sut, fleet)) return undefined;
+  if (!force && (await asGoodAsOpened(sut, fleet))) return undefined;
   await sut.target.close().catch(() => {});
   try {
     const next = await open();
