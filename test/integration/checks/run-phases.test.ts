@@ -129,6 +129,39 @@ describe('run phases', () => {
     expect(last).not.toBe(first);
   });
 
+  it('a SUT a check relaunched itself is not kept for the next check', async () => {
+    const seen: unknown[] = [];
+    const relauncher = check({
+      id: 'gateway.test-relauncher',
+      title: 'relauncher',
+      suite: 'gateway',
+      specRef: 'test',
+      severity: 'must',
+      expected: 'x',
+      async run(ctx) {
+        await ctx.relaunch();
+        seen.push(ctx.target);
+        return pass('relaunched');
+      },
+    });
+    const next = check({
+      id: 'gateway.test-after',
+      title: 'after',
+      suite: 'gateway',
+      specRef: 'test',
+      severity: 'must',
+      expected: 'x',
+      async run(ctx) {
+        seen.push(ctx.target);
+        return pass('ran');
+      },
+    });
+    const { results } = await run([relauncher, next], [], 1);
+    expect(results.map((r) => r.status)).toEqual(['pass', 'pass']);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).not.toBe(seen[0]);
+  });
+
   it('a concurrent check that kills the SUT: the others run again alone, only it fails', async () => {
     const log: Array<{ id: string; main: boolean; start: number; end: number }> = [];
     const killer = check({
