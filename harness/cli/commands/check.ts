@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../errors.js';
+import type { CheckTargetFlags } from '../../init/check-target.js';
 import { REPORT_FORMATS } from '../../report/names.js';
 import { VERSION } from '../../version.js';
 
-interface CheckOptions {
-  target?: string;
+interface CheckOptions extends CheckTargetFlags {
   list?: boolean;
   suite?: string[];
   only?: string[];
@@ -14,12 +14,6 @@ interface CheckOptions {
   progress: boolean;
   otlp?: string;
   push?: string;
-  url?: string;
-  gatewayCmd?: string;
-  transport?: string;
-  naming?: string;
-  ready?: string;
-  fleetAt?: string;
   verbose?: boolean;
   concurrency?: number;
 }
