@@ -72,10 +72,21 @@ export function baselineAt(tb: TransportBaseline, at: CallPosition): number | un
   const after = rounds.find((r) => r.t > at.t);
   if (before && after) {
     const w = (at.t - before.t) / (after.t - before.t);
-    return Math.round(median(before.diffs) * (1 - w) + median(after.diffs) * w);
+    return Math.round(roundMedian(before) * (1 - w) + roundMedian(after) * w);
   }
   const only = before ?? after;
-  return only ? Math.round(median(only.diffs)) : undefined;
+  return only ? Math.round(roundMedian(only)) : undefined;
+}
+
+/** A round's median, sorted once: baselineAt runs for every call of a run against the same few rounds. */
+const roundMedians = new WeakMap<BaselineRound, number>();
+function roundMedian(round: BaselineRound): number {
+  let m = roundMedians.get(round);
+  if (m === undefined) {
+    m = median(round.diffs);
+    roundMedians.set(round, m);
+  }
+  return m;
 }
 
 /** Every warm call at concurrency 1 over the whole run (all rounds pooled). */

@@ -115,8 +115,17 @@ export function renderReferences<T>(value: T, scope: RefScope): T {
   }) as T;
 }
 
+/** Parsed references by source text: a scenario renders the same few templates on every call. */
+const parsedRefs = new Map<string, Reference | string>();
+const PARSED_MAX = 1_000;
+
 function resolveParsed(source: string, scope: RefScope): unknown {
-  const ref = parseReference(source.trim());
+  let ref = parsedRefs.get(source);
+  if (ref === undefined) {
+    ref = parseReference(source.trim());
+    if (parsedRefs.size >= PARSED_MAX) parsedRefs.clear();
+    parsedRefs.set(source, ref);
+  }
   if (typeof ref === 'string') throw new Error(ref);
   return resolveReference(ref, scope);
 }
