@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EraSchema } from './era.js';
 
 /**
  * One message a mock received, with what it sent back. Timestamps are integer
@@ -11,6 +12,9 @@ export const CallRecordSchema = z.object({
   mock: z.string(),
   instance: z.string().describe('process/listener instance id (a stdio mock spawned twice has two)'),
   connection: z.string().describe('MCP session id, or a per-connection id when there is none'),
+  era: EraSchema.optional().describe(
+    'protocol era of the message: legacy (2025-11-25 session) or modern (2026-07-28 per-request _meta)',
+  ),
   kind: z.enum(['request', 'notification']),
   id: z.union([z.string(), z.number()]).optional(),
   method: z.string(),

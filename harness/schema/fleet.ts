@@ -1,6 +1,7 @@
 import { ContentBlockSchema, ToolAnnotationsSchema } from '@modelcontextprotocol/core';
 import { z } from 'zod';
 import { faultDefinition } from '../../mocks/faults/registry.js';
+import { type EraChoice, EraChoiceSchema } from './era.js';
 import { FaultSpecSchema } from './fault.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -59,11 +60,13 @@ export const ToolSpecSchema = z
       .default([])
       .describe('log messages sent during each call'),
     ask: z
-      .enum(['sampling'])
+      .enum(['sampling', 'elicitation'])
       .optional()
       .describe(
-        'ask the client during each call (sampling: sampling/createMessage) and answer with its reply ' +
-          'as "MODEL: TEXT", or an isError result "failed: MESSAGE" when the request fails',
+        'ask the client during each call (sampling: sampling/createMessage, elicitation: elicitation/create) ' +
+          'and answer with its reply ("MODEL: TEXT", or "ACTION: CONTENT"), or an isError result ' +
+          '"failed: MESSAGE" when the request fails; a legacy connection asks with a server-to-client ' +
+          'request, a modern one with an input_required result (MRTR) answered on the retried call',
       ),
   })
   .strict();
@@ -164,6 +167,11 @@ export const HttpOptionsSchema = z
   })
   .strict();
 
+/** The era a mock serves when its entry names none: dual over streamable HTTP, legacy elsewhere. */
+export function servedEra(spec: Pick<ServerSpec, 'era' | 'transport'>): EraChoice {
+  return spec.era ?? (spec.transport === 'http' ? 'dual' : 'legacy');
+}
+
 export const ServerSpecSchema = z
   .object({
     name: z.string().regex(NAME, 'expected 1-64 characters of [A-Za-z0-9_-]'),
@@ -172,6 +180,18 @@ export const ServerSpecSchema = z
     version: z.string().default('1.0.0'),
     instructions: z.string().optional(),
     pageSize: z.number().int().min(1).optional().describe('page size of tools/resources/prompts lists'),
+    era: EraChoiceSchema.optional().describe(
+      'protocol era served: legacy (2025-11-25: initialize, sessions), modern (2026-07-28: server/discover, ' +
+        'per-request _meta), dual (both from one endpoint); default dual over HTTP, legacy over stdio and SSE',
+    ),
+    cache: z
+      .object({
+        ttlMs: z.number().int().min(0).default(0),
+        cacheScope: z.enum(['public', 'private']).default('private'),
+      })
+      .strict()
+      .default({ ttlMs: 0, cacheScope: 'private' })
+      .describe('ttlMs/cacheScope the modern era puts on lists and reads'),
     lenient: z
       .boolean()
       .default(false)
@@ -193,6 +213,13 @@ export const ServerSpecSchema = z
         code: 'custom',
         path: ['tools', i, 'name'],
         message: `duplicate tool name '${server.tools[i]?.name}'`,
+      });
+    }
+    if (server.transport === 'sse' && server.era && server.era !== 'legacy') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['era'],
+        message: `expected legacy: HTTP+SSE is a 2025-era transport (got '${server.era}')`,
       });
     }
     server.faults.forEach((f, i) => {

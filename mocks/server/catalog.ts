@@ -6,17 +6,23 @@ import {
   type ServerContext,
   UriTemplate,
 } from '@modelcontextprotocol/server';
-import { nowUs } from '../../harness/measure/clock.js';
-import type { CallRecord } from '../../harness/schema/call-log.js';
 import type { ToolSpec } from '../../harness/schema/fleet.js';
 import { withOriginTag } from '../../harness/schema/origin.js';
 import type { ToolResultLike } from '../faults/types.js';
+import { askClient } from './ask.js';
 import type { Connection } from './connection.js';
 import { runWithEffects, sleep } from './effects.js';
 import { paginate } from './paginate.js';
 import { renderArgs, renderDeep } from './template.js';
 
 const INVALID_PARAMS = -32602;
+const CACHEABLE = [
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+] as const;
 
 /**
  * Build the SDK server for one connection of a mock. The low-level `Server`
@@ -38,6 +44,8 @@ export function buildServer(conn: Connection): Server {
         ...(caps.completions ? { completions: {} } : {}),
       },
       instructions: spec.instructions,
+      // The modern era carries ttlMs/cacheScope on lists and reads (the legacy wire drops them).
+      cacheHints: Object.fromEntries(CACHEABLE.map((m) => [m, spec.cache])),
     },
   );
   registerTools(server, conn);
@@ -97,7 +105,8 @@ function registerTools(server: Server, conn: Connection) {
         return { content: [{ type: 'text', text: `invalid arguments for ${name}: ${text}` }], isError: true };
       }
       await emitProgressAndLogs(tool, req.params._meta?.progressToken, ctx);
-      if (tool.ask) return askClient(args, ctx, conn, record);
+      // An input_required result (modern ask) passes the effects as any other result does.
+      if (tool.ask) return (await askClient(tool.ask, args, ctx, conn, record)) as ToolResultLike;
       return produceResult(tool, args, mock.spec.name, ctx.mcpReq.signal);
     })) as CallToolResult;
   });
@@ -119,39 +128,6 @@ async function emitProgressAndLogs(
       params: { progressToken, progress: i, total: steps, message: `step ${i}/${steps}` },
     });
     if (i < steps && intervalMs > 0) await sleep(intervalMs, ctx.mcpReq.signal);
-  }
-}
-
-/**
- * A tool with `ask: sampling` sends sampling/createMessage to its client (the
- * prompt is `args.prompt`, default "say hi") and answers with the reply, the
- * way real servers borrow the host's model; a refusal becomes an isError result.
- * Only a client that declared sampling in initialize is asked (a lenient mock
- * asks anyway); the request is noted in the call's record as sent.
- */
-async function askClient(
-  args: Record<string, unknown>,
-  ctx: ServerContext,
-  conn: Connection,
-  record: CallRecord | undefined,
-): Promise<ToolResultLike> {
-  if (!conn.server?.getClientCapabilities()?.sampling && !conn.mock.spec.lenient) {
-    const text =
-      'failed: the client did not declare the sampling capability in initialize, so it was not asked';
-    return { content: [{ type: 'text', text }], isError: true };
-  }
-  const prompt = typeof args.prompt === 'string' ? args.prompt : 'say hi';
-  record?.sent.push({ method: 'sampling/createMessage', atUs: nowUs() });
-  try {
-    const r = await ctx.mcpReq.requestSampling({
-      messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
-      maxTokens: 64,
-    });
-    const first = Array.isArray(r.content) ? r.content[0] : r.content;
-    const text = first?.type === 'text' ? first.text : `(${first?.type ?? 'no'} content)`;
-    return { content: [{ type: 'text', text: `${r.model}: ${text}` }] };
-  } catch (e) {
-    return { content: [{ type: 'text', text: `failed: ${(e as Error).message}` }], isError: true };
   }
 }
 
@@ -209,8 +185,10 @@ function registerResources(server: Server, conn: Connection) {
       });
       return { contents: [{ uri, ...(t.mimeType ? { mimeType: t.mimeType } : {}), text }] };
     }
-    // Resource not found (the SDK may normalise the code on the wire; clients see an error either way).
-    throw new ProtocolError(-32002, `Resource not found: ${uri}`, { uri });
+    // Resource not found: -32002 in 2025-11-25, -32602 (invalid params) since 2026-07-28.
+    throw new ProtocolError(conn.era === 'modern' ? INVALID_PARAMS : -32002, `Resource not found: ${uri}`, {
+      uri,
+    });
   });
   if (!spec.capabilities.subscribe) return; // a server that does not advertise subscribe answers -32601
   server.setRequestHandler('resources/subscribe', async (req) => {

@@ -9,6 +9,7 @@ import type {
 } from '@modelcontextprotocol/server';
 import { nowUs } from '../../harness/measure/clock.js';
 import type { CallRecord } from '../../harness/schema/call-log.js';
+import type { Era } from '../../harness/schema/era.js';
 import type { WireEffect } from '../faults/types.js';
 import { wireEffectOf } from './effects.js';
 import type { AppliedFault } from './fault-engine.js';
@@ -45,6 +46,8 @@ export class Connection {
   constructor(
     readonly mock: MockState,
     id?: string,
+    /** The era this connection speaks; a stdio pipe that opens with server/discover turns modern. */
+    public era: Era = 'legacy',
   ) {
     this.id = id ?? `c${++connectionCounter}`;
   }
@@ -121,6 +124,7 @@ export class Connection {
       mock: this.mock.spec.name,
       instance: this.mock.instance,
       connection: this.id,
+      era: this.era,
       kind: isRequest ? 'request' : 'notification',
       id: isRequest ? (message as { id: string | number }).id : undefined,
       method: message.method,
@@ -169,6 +173,28 @@ export class Connection {
       }
     }
     return undefined;
+  }
+
+  /**
+   * A modern exchange is over (its response stream closed). Unanswered requests
+   * were either refused before any handler ran (`refusedWith`, the error code
+   * written on the wire) or cancelled: closing the stream is how a 2026-07-28
+   * client cancels.
+   */
+  settleExchange(refusedWith: number | undefined): void {
+    for (const { record } of this.admissions.values()) {
+      if (record.outcome !== 'pending' && record.outcome !== 'hung') continue;
+      if (refusedWith !== undefined) {
+        record.outcome = 'error';
+        record.errorCode = refusedWith;
+        record.completedUs ??= nowUs();
+      } else {
+        record.cancelled = true;
+        record.outcome = 'cancelled';
+      }
+      this.mock.log.touch(record);
+    }
+    this.admissions.clear();
   }
 
   /** Requests still unanswered when the connection or mock goes away. */

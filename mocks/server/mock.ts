@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerNotifier } from '@modelcontextprotocol/server';
 import { validate } from '../../harness/config/load.js';
 import { HarnessError } from '../../harness/errors.js';
 import type { CallRecord } from '../../harness/schema/call-log.js';
@@ -40,6 +41,8 @@ export class Mock implements MockState, MockLifecycle {
   readonly log = new CallLog();
   readonly connections = new Set<Connection>();
   status: MockStatus = 'stopped';
+  /** Open subscriptions/listen streams of the modern leg (set by an HTTP host serving it). */
+  modernNotify?: ServerNotifier;
   endpoint?: MockEndpoint;
   private host?: MockHost;
   private stopController = new AbortController();
@@ -142,8 +145,11 @@ export class Mock implements MockState, MockLifecycle {
   }
 
   async notifyToolsChanged(): Promise<void> {
+    this.modernNotify?.toolsChanged();
     await Promise.all(
-      [...this.connections].map((c) => c.server?.sendToolListChanged().catch(() => undefined)),
+      [...this.connections]
+        .filter((c) => c.era === 'legacy') // a modern exchange is one request: listeners hear it above
+        .map((c) => c.server?.sendToolListChanged().catch(() => undefined)),
     );
   }
 }

@@ -103,3 +103,30 @@ export function answerInstead(
   }
   record.completedUs = nowUs();
 }
+
+/**
+ * The JSON-RPC error code of a response written without the server's help (a
+ * validation-ladder refusal: -32020, -32021, -32022…), read from its first
+ * bytes; undefined when it carried none.
+ */
+export function refusalCode(res: ServerResponse): () => number | undefined {
+  let head = '';
+  const keep = (chunk: unknown) => {
+    if (head.length < 2048 && (typeof chunk === 'string' || chunk instanceof Uint8Array))
+      head += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  };
+  const write = res.write.bind(res) as (c: Chunk, ...rest: unknown[]) => boolean;
+  const end = res.end.bind(res) as (c?: Chunk | (() => void), ...rest: unknown[]) => ServerResponse;
+  res.write = ((chunk: Chunk, ...rest: unknown[]) => {
+    keep(chunk);
+    return write(chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: Chunk | (() => void), ...rest: unknown[]) => {
+    keep(chunk);
+    return end(chunk, ...rest);
+  }) as typeof res.end;
+  return () => {
+    const m = /"error"\s*:\s*\{[^}]*?"code"\s*:\s*(-?\d+)/.exec(head);
+    return m ? Number(m[1]) : undefined;
+  };
+}

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/server';
+import { servedEra } from '../../harness/schema/fleet.js';
 import { buildServer } from '../server/catalog.js';
 import { Connection } from '../server/connection.js';
 import type { Mock, MockHost } from '../server/mock.js';
 import { createHttpHost } from './http-host.js';
-import { answerInstead, shapeResponse } from './http-wire.js';
+import { answerInstead, refusalCode, shapeResponse } from './http-wire.js';
+import { legOf, modernLeg } from './modern-http.js';
 
 interface Session {
   conn: Connection;
@@ -20,6 +22,8 @@ interface Session {
  * request, so wire faults can replace or cut the HTTP response. As strict as
  * an SDK server: no session id → 400, an unknown one → 404, and going down
  * (kill, crash, flap) ends every session unless the server is `lenient`.
+ * The mock's era (`legacy | modern | dual`) decides which leg serves a request:
+ * this sessionful 2025 leg, or the SDK's 2026-07-28 entry (modern-http.ts).
  */
 export function streamableHttpHost(mock: Mock): MockHost {
   const opts = mock.spec.http;
@@ -50,6 +54,44 @@ export function streamableHttpHost(mock: Mock): MockHost {
     return session;
   };
 
+  /**
+   * Requests are admitted before the SDK sees them, so wire faults can replace
+   * or cut the HTTP response. True when the fault answered instead.
+   */
+  const admitWithWire = (
+    conn: Connection,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: JSONRPCMessage,
+  ) => {
+    const adm = conn.admit(body, lowerHeaders(req));
+    if (!adm?.wire) return false;
+    if (adm.wire.kind === 'malformed' || adm.wire.kind === 'http-status') {
+      answerInstead(res, adm.wire, adm.record, opts.response === 'sse');
+      mock.log.touch(adm.record);
+      return true;
+    }
+    shapeResponse(res, adm.wire, adm.record, () => mock.log.touch(adm.record));
+    return false;
+  };
+
+  const served = servedEra(mock.spec);
+  const modern = served === 'legacy' ? undefined : modernLeg(mock);
+  mock.modernNotify = modern?.notify;
+
+  /** One modern exchange: its own connection, closed with the response (early close = cancelled). */
+  const serveModern = async (req: IncomingMessage, res: ServerResponse, body: JSONRPCMessage | undefined) => {
+    const conn = new Connection(mock, undefined, 'modern');
+    mock.connections.add(conn);
+    const refusal = refusalCode(res);
+    res.on('close', () => {
+      conn.settleExchange(res.writableFinished ? refusal() : undefined);
+      mock.connections.delete(conn);
+    });
+    if (body && isRequest(body) && admitWithWire(conn, req, res, body)) return;
+    await modern!.serve(req, res, body, conn);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse, rawBody: string | undefined) => {
     let body: JSONRPCMessage | undefined;
     if (req.method === 'POST') {
@@ -63,6 +105,7 @@ export function streamableHttpHost(mock: Mock): MockHost {
         });
       }
     }
+    if (served !== 'legacy' && legOf(served, req, body) === 'modern') return serveModern(req, res, body);
     let session: Session | undefined;
     let fresh: Session | undefined;
     const sid = req.headers['mcp-session-id'];
@@ -97,18 +140,7 @@ export function streamableHttpHost(mock: Mock): MockHost {
       });
     }
 
-    // Requests are admitted before the SDK sees them, so wire faults can replace or cut the HTTP response.
-    if (body && isRequest(body)) {
-      const adm = session.conn.admit(body, lowerHeaders(req));
-      if (adm?.wire) {
-        if (adm.wire.kind === 'malformed' || adm.wire.kind === 'http-status') {
-          answerInstead(res, adm.wire, adm.record, opts.response === 'sse');
-          mock.log.touch(adm.record);
-          return;
-        }
-        shapeResponse(res, adm.wire, adm.record, () => mock.log.touch(adm.record));
-      }
-    }
+    if (body && isRequest(body) && admitWithWire(session.conn, req, res, body)) return;
     await session.transport.handleRequest(req, res, body);
     // An initialize the transport refused (406, 415…) issued no session: nothing may stay behind.
     if (fresh && !fresh.transport.sessionId) await fresh.conn.server?.close();
@@ -136,6 +168,7 @@ export function streamableHttpHost(mock: Mock): MockHost {
     async close() {
       await host.close();
       await dropSessions();
+      await modern?.close();
     },
   };
 }
