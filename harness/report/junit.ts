@@ -29,7 +29,7 @@ export const junitReporter: Reporter = {
 
 // The package is CommonJS (`module.exports = builder`) but its typings declare
 // an ES default export; accept either shape at runtime.
-function rootBuilder(): Builder {
+export function rootBuilder(): Builder {
   const mod = junitDefault as unknown as Builder & { default?: Builder };
   return mod.default ?? mod;
 }
@@ -190,6 +190,6 @@ export function xmlSafe(text: string): string {
 }
 
 /** Text for a CDATA section: XML-safe, and never containing the `]]>` terminator. */
-function cdata(text: string): string {
+export function cdata(text: string): string {
   return xmlSafe(text).replaceAll(']]>', ']] >');
 }

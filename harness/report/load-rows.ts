@@ -1,0 +1,101 @@
+import { LOAD_METRIC_ALIASES, totalErrors } from '../load/thresholds.js';
+import { formatSigned } from '../measure/format.js';
+import type { HistogramSummary } from '../schema/histogram.js';
+import type { ErrorCounts, LoadReport } from '../schema/load.js';
+import { formatDuration, formatTags } from './format.js';
+
+/**
+ * What every load reporter shows, computed once: one row per histogram
+ * (response time, service time, then per-step and overhead ones) with
+ * p50/p90/p99/p99.9/max, and the errors by kind.
+ */
+export const LOAD_COLUMNS = ['p50', 'p90', 'p99', 'p99.9', 'max'] as const;
+
+export interface LoadRow {
+  label: string;
+  count: number;
+  /** Rendered cells in LOAD_COLUMNS order; signed values carry their sign. */
+  cells: string[];
+}
+
+const LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(LOAD_METRIC_ALIASES).map(([alias, metric]) => [metric, alias.replace('_', ' ')]),
+);
+
+function rank(h: HistogramSummary): number {
+  const base = LABELS[h.metric] === 'response time' ? 0 : LABELS[h.metric] === 'service time' ? 1 : 2;
+  return base * 2 + (Object.keys(h.tags).length > 0 ? 1 : 0);
+}
+
+export function loadRows(report: Pick<LoadReport, 'histograms'>): LoadRow[] {
+  return [...report.histograms]
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i)
+    .map(({ h }) => {
+      const tags = formatTags(h.tags);
+      const label = `${LABELS[h.metric] ?? h.metric}${tags ? ` ${tags}` : ''}`;
+      if (h.signed) {
+        const s = h.signed;
+        const cells = [s.p50, s.p90, s.p99, s.p99, s.max].map((v) =>
+          formatSigned(v, undefined, formatDuration),
+        );
+        // A signed summary has no p99.9: show it as not known rather than repeat p99.
+        cells[3] = '—';
+        return { label, count: h.count, cells };
+      }
+      return { label, count: h.count, cells: [h.p50, h.p90, h.p99, h.p999, h.max].map(formatDuration) };
+    });
+}
+
+/** `isError 3 · jsonrpc 2 · http 5 · timeout 0 · transport 0`, then the breakdown `(-32603 ×2, 503 ×5)`. */
+export function formatErrorKinds(errors: ErrorCounts): string {
+  const kinds = (['isError', 'jsonrpc', 'http', 'timeout', 'transport'] as const)
+    .map((k) => `${k} ${errors[k]}`)
+    .join(' · ');
+  const detail = Object.entries(errors.detail)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => `${k} ×${v}`)
+    .join(', ');
+  return detail ? `${kinds} (${detail})` : kinds;
+}
+
+/** `12 of 3000 (0.4%)`. */
+export function formatErrorTotal(report: Pick<LoadReport, 'errors' | 'completed'>): string {
+  const n = totalErrors(report);
+  const share = report.completed > 0 ? ` (${Number(((n / report.completed) * 100).toFixed(2))}%)` : '';
+  return `${n} of ${report.completed}${share}`;
+}
+
+/** `1234.5/s` with at most one decimal. */
+export function formatRatePerSecond(rate: number): string {
+  return `${Number(rate.toFixed(1))}/s`;
+}
+
+/** One line naming the run: target, pattern, executor, load, duration, shard. */
+export function describeRun(report: LoadReport): string {
+  const o = report.options;
+  const load =
+    typeof o.rate === 'number'
+      ? `rate ${formatRatePerSecond(o.rate)}`
+      : typeof o.connections === 'number'
+        ? `${o.connections} connections`
+        : Array.isArray(o.stages)
+          ? `${o.stages.length} stages`
+          : '';
+  const shard = report.shard
+    ? ` · shard ${report.shard.index}/${report.shard.count}`
+    : report.shardsMerged > 1
+      ? ` · ${report.shardsMerged} shards merged`
+      : '';
+  const what = typeof o.tool === 'string' ? o.tool : typeof o.scenario === 'string' ? o.scenario : '';
+  return [
+    `${report.target} (${report.pattern})`,
+    what,
+    report.executor,
+    load,
+    formatDuration(report.durationUs),
+  ]
+    .filter(Boolean)
+    .join(' · ')
+    .concat(shard);
+}
