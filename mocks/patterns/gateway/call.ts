@@ -1,11 +1,13 @@
 import {
   type CallToolRequest,
   type CallToolResult,
+  isInputRequiredResult,
   type LoggingLevel,
   type Progress,
   ProtocolError,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import { heldInflight, holdCall, resumeHeld, retryParams } from './call-modern.js';
 import type { Defects } from './defects.js';
 import type { InflightCall } from './downstream.js';
 import { classify, DownstreamUnavailable, GATEWAY_ERROR, upstreamError } from './errors.js';
@@ -38,7 +40,10 @@ async function serveCall(
   req: CallToolRequest,
   ctx: ServerContext,
 ): Promise<CallToolResult> {
-  const { defects, gw } = session;
+  const { defects } = session;
+  // A modern client's retry of a call the gateway holds (its requestState is the gateway's).
+  const resumed = session.era === 'modern' ? resumeHeld(session, ctx) : undefined;
+  if (resumed) return (await resumed) as CallToolResult;
   const name = req.params.name;
   // Seen on arrival (DEFECT calls-before-ready-fail): soon after the handshake, nothing listed, another call served.
   const crowded =
@@ -66,33 +71,62 @@ async function serveCall(
   }
 
   const deadline = Date.now() + (defects.has('no-timeout') ? NO_TIMEOUT_MS : session.timeoutMs);
-  const params = forwardParams(req, route.name, defects);
+  const params = { ...forwardParams(req, route.name, defects), ...retryParams(session, ctx) };
   const progress = progressRelay(session, ctx, req.params._meta?.progressToken);
-  const inflight = inflightCall(ctx);
-  let result: CallToolResult;
-  try {
-    result = await session.onGroup(route.group, deadline, site, async (ds, client, ms) => {
-      // DEFECT respawn-unserved: a stdio server started again after it died is never served.
-      if (defects.has('respawn-unserved') && 'command' in ds.entry && ds.connects > 1)
-        throw new DownstreamUnavailable('restarted, not serving yet');
-      ds.inflight.push(inflight);
-      try {
-        return await client.request(
-          { method: 'tools/call', params },
-          {
-            timeout: ms,
-            ...(defects.has('cancel-dropped') ? {} : { signal: ctx.mcpReq.signal }),
-            ...(progress.onprogress ? { onprogress: progress.onprogress } : {}),
-          },
-        );
-      } finally {
-        ds.inflight.splice(ds.inflight.indexOf(inflight), 1);
-      }
-    });
-  } finally {
-    await progress.finish();
-  }
+  const downstream = async (inflight: InflightCall, signal: AbortSignal): Promise<CallToolResult> => {
+    let result: CallToolResult;
+    try {
+      result = await session.onGroup(route.group, deadline, site, async (ds, client, ms) => {
+        // DEFECT respawn-unserved: a stdio server started again after it died is never served.
+        if (defects.has('respawn-unserved') && 'command' in ds.entry && ds.connects > 1)
+          throw new DownstreamUnavailable('restarted, not serving yet');
+        ds.inflight.push(inflight);
+        try {
+          return await client.request(
+            { method: 'tools/call', params },
+            {
+              timeout: ms,
+              ...(defects.has('cancel-dropped') ? {} : { signal }),
+              ...(progress.onprogress ? { onprogress: progress.onprogress } : {}),
+              ...(session.era === 'modern' ? { allowInputRequired: true } : {}),
+            },
+          );
+        } finally {
+          ds.inflight.splice(ds.inflight.indexOf(inflight), 1);
+        }
+      });
+    } finally {
+      await progress.finish();
+    }
+    result = withoutHopMeta(result);
+    if (isInputRequiredResult(result)) return result;
+    return shapeResult(session, result, site);
+  };
+  if (session.era === 'legacy') return downstream(inflightCall(ctx), ctx.mcpReq.signal);
+  // A modern client cannot be asked mid-call: a 2025-era backend's questions go up as input_required
+  // (call-modern.ts); a 2026-era backend's own input_required results are relayed as they come.
+  return (await holdCall(session, ctx, (held) =>
+    downstream(heldInflight(session, ctx, held), held.controller.signal),
+  )) as CallToolResult;
+}
 
+/** The protocol's reserved `_meta` keys belong to the backend's hop (its serverInfo…), not to the client's. */
+function withoutHopMeta(result: CallToolResult): CallToolResult {
+  if (!result._meta) return result;
+  const meta = Object.fromEntries(
+    Object.entries(result._meta).filter(([k]) => !k.startsWith('io.modelcontextprotocol/')),
+  );
+  const { _meta: _hop, ...rest } = result;
+  return Object.keys(meta).length > 0 ? { ...rest, _meta: meta } : rest;
+}
+
+/** The result as the defects shape it (a correct gateway returns it as it came). */
+async function shapeResult(
+  session: GatewaySession,
+  result: CallToolResult,
+  site: { server: string; target: string },
+): Promise<CallToolResult> {
+  const { defects, gw } = session;
   if (result.isError && defects.has('iserror-to-success')) {
     const { isError: _dropped, ...rest } = result;
     result = rest as CallToolResult;

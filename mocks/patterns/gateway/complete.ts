@@ -1,5 +1,5 @@
 import type { CompleteRequest } from '@modelcontextprotocol/client';
-import { ProtocolError } from '@modelcontextprotocol/server';
+import { ProtocolError, type Server } from '@modelcontextprotocol/server';
 import { routeResource } from './catalog.js';
 import { GATEWAY_ERROR } from './errors.js';
 import type { GatewaySession } from './session.js';
@@ -20,8 +20,8 @@ interface Owner {
  * does not offer completions answers with no values, as the spec lets a
  * server with nothing to suggest do.
  */
-export function registerCompletion(session: GatewaySession): void {
-  const { server, defects } = session;
+export function registerCompletion(session: GatewaySession, server: Server): void {
+  const { defects } = session;
   // DEFECT completion-dropped: not advertised, not served. DEFECT capabilities-overclaimed: advertised only.
   if (defects.has('completion-dropped') || defects.has('capabilities-overclaimed')) return;
 

@@ -1,3 +1,4 @@
+import type { ServerNotifier } from '@modelcontextprotocol/server';
 import type { GatewayConfig } from './config.js';
 import type { Paginator } from './cursor.js';
 import type { Defects } from './defects.js';
@@ -16,6 +17,8 @@ export interface GatewayContext {
   log(message: string): void;
   /** The gateway cannot go on (the oversize-crash defect): stop serving. */
   fatal(reason: string): void;
+  /** Publishes list changes to modern clients' subscriptions/listen streams (set by the HTTP face). */
+  notify?: ServerNotifier;
   /** Shared result slot of the crossed-responses defect. */
   crossSlot?: unknown;
 }

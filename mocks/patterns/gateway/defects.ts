@@ -83,6 +83,19 @@ export const DEFECTS = {
   'no-resume': 'sends SSE event ids but answers a GET with Last-Event-ID with an error instead of resuming',
   'error-id-null': 'HTTP-level error bodies carry id null instead of the id of the request they answer',
   'oversize-crash': 'a request larger than 1 MiB kills the gateway',
+  // protocol eras (2025-11-25 and 2026-07-28)
+  'modern-unserved':
+    'serves only the 2025 era: a 2026-07-28 request (server/discover included) is refused like a request without a session',
+  'method-header-ignored':
+    'does not compare the Mcp-Method/Mcp-Name headers with the body: a mismatch is served instead of refused (-32020)',
+  'mrtr-unbridged':
+    "refuses a 2025-era backend's sampling/elicitation request during a modern client's call instead of asking the client with input_required",
+  'legacy-downstream-only':
+    'connects to every backend with the 2025 initialize handshake only, so a 2026-07-28-only backend is unreachable',
+  'input-required-unfulfilled':
+    "does not fulfil a 2026-era backend's input_required for a 2025 client (no sampling/elicitation request relayed): the call fails",
+  'request-state-dropped':
+    "forwards a modern client's retry to a 2026-era backend without its requestState and inputResponses",
 } as const satisfies Record<string, string>;
 
 export type DefectName = keyof typeof DEFECTS;

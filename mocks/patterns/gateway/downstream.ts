@@ -34,6 +34,8 @@ export type DownstreamState = 'idle' | 'up' | 'down' | 'closed';
 
 /** The upstream request a downstream call serves; relays attach notifications and requests to it. */
 export interface InflightCall {
+  /** `modern`: the upstream client speaks 2026-07-28 and is asked through input_required (call-modern.ts). */
+  era?: 'legacy' | 'modern';
   notify(n: { method: string; params?: Record<string, unknown> }): Promise<void>;
   log(level: string, data: unknown, logger?: string): Promise<void>;
   send(method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<unknown>;
@@ -116,7 +118,23 @@ export class Downstream {
   private async connect(deadline: number): Promise<Client> {
     const ms = remaining(deadline, this.owner.timeoutMs);
     const transport = this.buildTransport();
-    const client = new Client(GATEWAY_INFO, { capabilities: this.owner.clientCapabilities() });
+    const client = new Client(GATEWAY_INFO, {
+      capabilities: this.owner.clientCapabilities(),
+      // Either era downstream: 2026-07-28 when the backend answers server/discover, else the 2025 handshake.
+      // Legacy HTTP+SSE is 2025-only. DEFECT legacy-downstream-only: never tries 2026-07-28.
+      versionNegotiation: {
+        mode:
+          this.owner.defects.has('legacy-downstream-only') ||
+          ('type' in this.entry && this.entry.type === 'sse')
+            ? 'legacy'
+            : 'auto',
+      },
+      // A 2026-era backend's input_required is fulfilled through the relays (relay.ts) for a 2025 client.
+      // DEFECT input-required-unfulfilled: it is not, and the call fails.
+      ...(this.owner.defects.has('input-required-unfulfilled')
+        ? { inputRequired: { autoFulfill: false } }
+        : {}),
+    });
     this.owner.install(client, this);
     client.onerror = (e) => {
       // SSE stream reconnects and stray lines are not the caller's business, except under

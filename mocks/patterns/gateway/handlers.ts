@@ -1,4 +1,4 @@
-import { ProtocolError } from '@modelcontextprotocol/server';
+import { ProtocolError, type Server } from '@modelcontextprotocol/server';
 import { callTool } from './call.js';
 import { routeResource } from './catalog.js';
 import { registerCompletion } from './complete.js';
@@ -9,10 +9,11 @@ import type { ServerGroup } from './settings.js';
 /**
  * The upstream face of a session: the lists the gateway serves (aggregated,
  * paginated with its own cursors) and the requests it routes by exposed name
- * (tools, prompts) or URI (resources).
+ * (tools, prompts) or URI (resources). `server` is the session's own
+ * (legacy) or one modern request's (modern.ts), both backed by `session`.
  */
-export function registerHandlers(session: GatewaySession): void {
-  const { server, defects, gw } = session;
+export function registerHandlers(session: GatewaySession, server: Server): void {
+  const { defects, gw } = session;
   const page = gw.paginator.page.bind(gw.paginator);
 
   // DEFECT version-echoed: initialize answers the revision the client offers, even one it cannot speak.
@@ -102,7 +103,7 @@ export function registerHandlers(session: GatewaySession): void {
     );
   });
 
-  registerCompletion(session);
+  registerCompletion(session, server);
 
   if (defects.has('no-ping')) {
     server.setRequestHandler('ping', async () => {

@@ -13,6 +13,7 @@ import {
   sendJson,
   unsupportedVersion,
 } from './http-guard.js';
+import { type ModernFace, modernFace } from './modern.js';
 import { GatewaySession } from './session.js';
 
 interface Entry {
@@ -27,7 +28,9 @@ interface Entry {
 const CRASH_BYTES = 1024 * 1024;
 
 /**
- * Streamable HTTP upstream: stateful sessions (one GatewaySession per
+ * Streamable HTTP upstream, both eras on one endpoint. 2026-07-28 requests
+ * (a per-request `_meta` envelope) go to the stateless modern face
+ * (modern.ts); 2025 ones to stateful sessions (one GatewaySession per
  * Mcp-Session-Id), Origin and Host validation (a foreign one is 403; no
  * Origin is fine), a body limit (413), 404 for an unknown session, 400 for an
  * unsupported MCP-Protocol-Version (error bodies keep the request's id),
@@ -42,6 +45,7 @@ export async function serveHttp(
   const { settings } = gw.config;
   const entries = new Map<string, Entry>();
   const sockets = new Set<Socket>();
+  const modern: ModernFace = modernFace(gw);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
@@ -78,6 +82,9 @@ export async function serveHttp(
       const version = unsupportedVersion(req);
       if (version !== undefined)
         return refuse(400, -32000, `Bad Request: Unsupported protocol version: ${version}`, id);
+    } else if (req.method === 'POST' && !(await modern.isLegacy(req, body))) {
+      // 2026-07-28: no session; any request is answered on its own (modern.ts).
+      return modern.handle(req, res, body);
     } else if (req.method === 'POST' && body && isInitializeRequest(body)) {
       entry = await open(req);
     } else {
@@ -163,6 +170,7 @@ export async function serveHttp(
       closing ??= (async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));
         await Promise.all([...entries.values()].map((e) => e.transport.close().catch(() => {})));
+        await modern.close();
         for (const s of sockets) s.destroy();
         await closed;
       })();

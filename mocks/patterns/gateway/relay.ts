@@ -18,22 +18,15 @@ export function installRelays(session: GatewaySession, client: Client, ds: Downs
     if (kind === 'tools' && defects.has('list-changed-dropped')) return;
     // No refresh here: the client lists again, and a call to a name not routed yet triggers one.
     const targets = defects.has('notifications-leak') ? [...session.gw.sessions] : [session];
-    for (const s of targets) {
-      const send =
-        kind === 'tools'
-          ? s.server.sendToolListChanged()
-          : kind === 'resources'
-            ? s.server.sendResourceListChanged()
-            : s.server.sendPromptListChanged();
-      await send.catch(() => undefined);
-    }
+    for (const s of targets) await s.announce(kind);
   };
   client.setNotificationHandler('notifications/tools/list_changed', listChanged('tools'));
   client.setNotificationHandler('notifications/resources/list_changed', listChanged('resources'));
   client.setNotificationHandler('notifications/prompts/list_changed', listChanged('prompts'));
 
   client.setNotificationHandler('notifications/resources/updated', async (n) => {
-    await session.server.sendResourceUpdated(n.params).catch(() => undefined);
+    if (session.era === 'modern') session.gw.notify?.resourceUpdated(n.params.uri);
+    else await session.server.sendResourceUpdated(n.params).catch(() => undefined);
   });
 
   client.setNotificationHandler('notifications/message', async (n: LoggingMessageNotification) => {
@@ -100,6 +93,9 @@ async function relayRequest(
   signal: AbortSignal,
 ): Promise<unknown> {
   const capability = NEEDS[method];
+  const call = ds.inflight.at(-1);
+  // A modern client's capabilities are declared per request: the call itself decides (call-modern.ts).
+  if (call?.era === 'modern') return call.send(method, params as Record<string, unknown> | undefined, signal);
   if (!session.server.getClientCapabilities()?.[capability]) {
     throw new ProtocolError(
       GATEWAY_ERROR.methodNotFound,
@@ -107,7 +103,6 @@ async function relayRequest(
     );
   }
   const body = params as Record<string, unknown> | undefined;
-  const call = ds.inflight.at(-1);
   if (call) return call.send(method, body, signal);
   return session.server.request({ method, params: body } as never, { signal });
 }

@@ -6,7 +6,7 @@ import type {
   ResourceTemplateType as ResourceTemplate,
   Tool,
 } from '@modelcontextprotocol/client';
-import { type ProtocolError, Server } from '@modelcontextprotocol/server';
+import type { ProtocolError, Server } from '@modelcontextprotocol/server';
 import {
   buildResources,
   buildTable,
@@ -18,12 +18,14 @@ import {
   type Table,
 } from './catalog.js';
 import type { GatewayContext } from './context.js';
-import { Downstream, type DownstreamOwner, GATEWAY_INFO } from './downstream.js';
+import { Downstream, type DownstreamOwner } from './downstream.js';
 import { canFailover, classify, DownstreamUnavailable, type FailureSite, upstreamError } from './errors.js';
 import { registerHandlers } from './handlers.js';
+import { HeldCalls } from './held-call.js';
 import { type ListKind, listAll } from './listing.js';
 import { installRelays } from './relay.js';
 import type { ServerGroup } from './settings.js';
+import { createUpstreamServer } from './upstream-server.js';
 
 /**
  * One upstream client session: its SDK Server and its own connections to
@@ -59,23 +61,16 @@ export class GatewaySession implements DownstreamOwner {
     readonly gw: GatewayContext,
     /** Authorization/Cookie of the upstream handshake: only ever used by the auth-forwarded defect. */
     private readonly upstreamAuth: Record<string, string> = {},
+    /**
+     * `modern`: the one pool of downstream connections every 2026-07-28
+     * request shares (no upstream session in that era); its own `server` is
+     * never connected, each request gets a server of its own (modern.ts).
+     */
+    readonly era: 'legacy' | 'modern' = 'legacy',
   ) {
-    this.server = new Server(GATEWAY_INFO, {
-      capabilities: {
-        tools: { listChanged: true },
-        // completion/complete is relayed (DEFECT capabilities-overclaimed: advertised, not served;
-        // DEFECT completion-dropped: neither).
-        ...(gw.defects.has('completion-dropped') ? {} : { completions: {} }),
-        resources: { listChanged: true, subscribe: true },
-        prompts: { listChanged: true },
-        logging: {},
-      },
-      // DEFECT legacy-version-only: an older server that never learned 2025-11-25.
-      ...(gw.defects.has('legacy-version-only')
-        ? { supportedProtocolVersions: ['2025-06-18', '2025-03-26', '2024-11-05'] }
-        : {}),
-    });
-    registerHandlers(this);
+    this.server = createUpstreamServer(gw.defects);
+    this.held = new HeldCalls(gw.config.settings.timeoutMs);
+    registerHandlers(this, this.server);
     this.server.oninitialized = () => {
       this.initializedAt = Date.now();
       void this.start();
@@ -86,7 +81,7 @@ export class GatewaySession implements DownstreamOwner {
       this.downstreams.set(name, ds);
       gw.downstreams.add(ds);
     }
-    gw.sessions.add(this);
+    if (era === 'legacy') gw.sessions.add(this);
   }
 
   get defects() {
@@ -117,13 +112,37 @@ export class GatewaySession implements DownstreamOwner {
   }
 
   clientCapabilities(): ClientCapabilities {
-    const up = this.server.getClientCapabilities() ?? {};
+    // A modern client declares its capabilities per request: the pool offers sampling and elicitation
+    // downstream and refuses, per call, what the calling client did not declare (relay.ts).
+    const up: ClientCapabilities =
+      this.era === 'modern' ? { sampling: {}, elicitation: {} } : (this.server.getClientCapabilities() ?? {});
     const caps: ClientCapabilities = {};
     if (this.defects.has('sampling-fabricated')) caps.sampling = {};
     else if (up.sampling) caps.sampling = up.sampling;
     if (up.elicitation) caps.elicitation = up.elicitation;
     if (up.roots) caps.roots = { listChanged: true };
     return caps;
+  }
+
+  /**
+   * Tell upstream that a list changed: this session's client (legacy), or
+   * every open subscriptions/listen stream (the modern pool). Never throws.
+   */
+  async announce(kind: 'tools' | 'resources' | 'prompts'): Promise<void> {
+    if (this.era === 'modern') {
+      const notify = this.gw.notify;
+      if (kind === 'tools') notify?.toolsChanged();
+      else if (kind === 'resources') notify?.resourcesChanged();
+      else notify?.promptsChanged();
+      return;
+    }
+    const send =
+      kind === 'tools'
+        ? this.server.sendToolListChanged()
+        : kind === 'resources'
+          ? this.server.sendResourceListChanged()
+          : this.server.sendPromptListChanged();
+    await send.catch(() => undefined);
   }
 
   forwardedHeaders(): Record<string, string> {
@@ -136,7 +155,7 @@ export class GatewaySession implements DownstreamOwner {
 
   connected(_ds: Downstream): void {
     // A server that comes (back) after the session started may list other tools: tell the client.
-    if (this.started && !this.closed) void this.server.sendToolListChanged().catch(() => {});
+    if (this.started && !this.closed) void this.announce('tools');
   }
 
   /**
@@ -194,8 +213,7 @@ export class GatewaySession implements DownstreamOwner {
     for (const l of listed)
       if (l.error || l.items.length === 0) this.shownTools.delete(l.group.name);
       else this.shownTools.add(l.group.name);
-    if (gone.length > 0 && !this.closed && !this.defects.has('outage-silent'))
-      void this.server.sendToolListChanged().catch(() => {});
+    if (gone.length > 0 && !this.closed && !this.defects.has('outage-silent')) void this.announce('tools');
     this.firstTools ??= new Set(this.tools.list.map((t) => t.name));
     this.toolFailures = this.stillDownSinceStart(listed);
     this.unlisted = new Set(listed.filter((l) => l.error).map((l) => l.group.name));
@@ -244,6 +262,9 @@ export class GatewaySession implements DownstreamOwner {
     return [...this.downstreams.values()].find((d) => d.state === 'down' && d.everUp);
   }
 
+  /** Calls held across a modern client's rounds (the modern pool only). */
+  readonly held: HeldCalls;
+
   /** The session ended because its client went away (idle timeout), not by DELETE. */
   expired = false;
 
@@ -253,6 +274,7 @@ export class GatewaySession implements DownstreamOwner {
     this.gw.sessions.delete(this);
     this.onClosed?.();
     await this.server.close().catch(() => {});
+    this.held.close();
     if (this.defects.has('session-leak') && !this.expired) return; // left open until the gateway exits
     await Promise.all(
       [...this.downstreams.values()].map(async (ds) => {
