@@ -1,3 +1,4 @@
+import { formatDuration as formatDurationIn } from '../measure/format.js';
 import type { HistogramSummary, ScenarioResult, StepResult } from '../schema/result.js';
 
 /**
@@ -5,25 +6,9 @@ import type { HistogramSummary, ScenarioResult, StepResult } from '../schema/res
  * truncation, and finding the histogram that belongs to a step.
  */
 
-/**
- * Microseconds as a human duration with three significant digits:
- * `850 µs`, `1.23 ms`, `12.3 ms`, `2.1 s`, `1 min 23 s`.
- */
+/** Microseconds as reports show them: `850 µs`, `1.23 ms`, `2.1 s`, `1 min 23 s` (see measure/format.ts). */
 export function formatDuration(us: number): string {
-  if (!Number.isFinite(us)) return '—';
-  if (us < 0) return `-${formatDuration(-us)}`;
-  if (us >= 59_950_000) {
-    const totalS = Math.round(us / 1_000_000);
-    const h = Math.floor(totalS / 3600);
-    const m = Math.floor((totalS % 3600) / 60);
-    const s = totalS % 60;
-    return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
-  }
-  if (us < 999.5) return `${Math.round(us)} µs`;
-  // Number(toPrecision) drops trailing zeros: 2.10 → 2.1.
-  const ms = Number((us / 1_000).toPrecision(3));
-  if (ms < 1000) return `${ms} ms`;
-  return `${Number((us / 1_000_000).toPrecision(3))} s`;
+  return formatDurationIn(us, 'readable');
 }
 
 /** Milliseconds (as check results carry them) as a human duration. */
