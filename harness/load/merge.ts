@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { HarnessError, type Problem } from '../errors.js';
 import { HistogramSet } from '../measure/histogram-set.js';
+import { parseLoadReport } from '../report/load-json.js';
 import type { HistogramSummary } from '../schema/histogram.js';
 import type { ErrorCounts, LoadReport, LoadSecond } from '../schema/load.js';
 import { withThresholds } from './thresholds.js';
@@ -159,4 +161,28 @@ function mergeCounts(list: readonly Record<string, number>[]): Record<string, nu
 
 function sum<T>(items: readonly T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);
+}
+
+/**
+ * Read shard report files and merge them; every file that cannot be read or
+ * is not a load report is listed (INVALID_CONFIG, exit 2) before merging.
+ */
+export async function mergeLoadReportFiles(paths: readonly string[]): Promise<LoadReport> {
+  const problems: Problem[] = [];
+  const reports: LoadReport[] = [];
+  for (const path of paths) {
+    try {
+      reports.push(parseLoadReport(await readFile(path, 'utf8'), path));
+    } catch (e) {
+      if (e instanceof HarnessError) problems.push(...e.problems);
+      else
+        problems.push({
+          path,
+          message: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        });
+    }
+  }
+  if (problems.length > 0)
+    throw new HarnessError('INVALID_CONFIG', 'cannot merge these load reports', { problems });
+  return mergeLoadReports(reports, paths);
 }

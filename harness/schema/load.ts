@@ -46,7 +46,36 @@ export const FaultTimelineSchema = z.object({ timeline: z.array(TimelineActionSc
 /** What one load test does. Exactly one of `scenario` / `tool`; `rate` for open loop, `connections` for closed. */
 export const LoadOptionsSchema = z
   .object({
-    target: z.string().describe('target file path (or a built-in target name)'),
+    target: z
+      .union([z.string(), z.record(z.string(), z.unknown())])
+      .describe('target file path, or a target spec (API; e.g. {pattern: mesh, fromFleet: true})'),
+    fleet: z
+      .string()
+      .optional()
+      .describe(
+        "fleet file, or `conformance`; default: the scenario's fleet, the target's checks.fleet, else conformance",
+      ),
+    fleetAt: z
+      .string()
+      .optional()
+      .describe('control URL of a fleet already running (`mcp-harness mock`); left running'),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("per request; default: the target's timeoutMs"),
+    hotPath: z
+      .boolean()
+      .default(true)
+      .describe('Streamable HTTP: send pre-serialized JSON-RPC over undici (false: through the SDK client)'),
+    sampleRate: z
+      .number()
+      .positive()
+      .default(100)
+      .describe(
+        'attribution: sampled requests per second (a traceparent in _meta, matched in the call logs)',
+      ),
     scenario: z.string().optional().describe('scenario file: one whole workflow per iteration'),
     tool: z.string().optional().describe('logical `server.tool` called once per iteration'),
     args: z.record(z.string(), z.unknown()).default({}),
@@ -126,6 +155,7 @@ export const LoadReportSchema = z
     options: z.record(z.string(), z.unknown()).describe('the LoadOptions the run was given'),
     shard: ShardSchema.optional(),
     shardsMerged: z.number().int().positive().default(1),
+    workers: z.number().int().positive().optional().describe('worker threads that generated the load'),
     startedAt: z.iso.datetime(),
     durationUs: z.number().int().nonnegative(),
     /** Iterations the schedule asked for, sent, completed, and dropped at max-in-flight. */

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Fleet } from '../../mocks/server/fleet.js';
+import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
+import { nowUs } from '../measure/clock.js';
+import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
+import type { PlannedStep } from '../runner/plan-types.js';
+import type { LoadOptionsInput, LoadReport, LoadSecond } from '../schema/load.js';
+import type { Endpoint } from '../schema/target.js';
+import { openTarget, type Target } from '../target/target.js';
+import { startFleetProcess } from './fleet-process.js';
+import { planLoad } from './plan-load.js';
+import { buildReport } from './report.js';
+import type { IterationStep, WorkerTask } from './task.js';
+import { runWorkers } from './workers.js';
+
+/**
+ * `runLoad`: plan (every problem at once, exit 2), the fleet in its own
+ * process (or one already running: `fleetAt`), the target opened through the
+ * SDK (launching the SUT if it has a recipe, the tool map built), then the
+ * executor's schedule run by worker threads, each with its own sessions; the
+ * per-second series and the histograms merged into one LoadReport.
+ * Everything opened is closed on every path.
+ */
+export interface LoadHooks {
+  onSecond?(s: LoadSecond): void;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_MAX_IN_FLIGHT = 256;
+
+export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): Promise<LoadReport> {
+  const { options, executor, plan, fleetRef } = await planLoad(input);
+  const cleanup: Array<() => Promise<unknown>> = [];
+  try {
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-harness-load-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const fleet: Fleet = options.fleetAt
+      ? await connectRemoteFleet(options.fleetAt, plan.fleet)
+      : await (async () => {
+          const p = await startFleetProcess(fleetRef, plan.fleet as NonNullable<typeof plan.fleet>, dir);
+          cleanup.push(() => p.stop());
+          return p.fleet;
+        })();
+    const target = await openTarget(plan.target, {
+      placeholders: fleetPlaceholders(fleet, await fleet.writeMcpServersFile(join(dir, 'mcpServers.json'))),
+      fleetEndpoints: fleetEndpoints(fleet),
+      expectedTools: plan.tools,
+      signal: hooks.signal,
+    });
+    cleanup.push(() => target.close());
+
+    const probe = executor.schedule(options, { index: 0, count: 1 });
+    // A closed loop never has more workers than sessions.
+    const wanted = Math.max(1, options.workers ?? availableParallelism());
+    const workers = probe.loop === 'closed' ? Math.max(1, Math.min(wanted, probe.vus)) : wanted;
+    const steps = iterationSteps(plan.steps, target);
+    const endpoints: Record<string, Endpoint> = {};
+    for (const [key, c] of target.connections) endpoints[key] = c.endpoint;
+    const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    const peakRate = probe.loop === 'open' ? probe.peakRate : undefined;
+    const tasks: WorkerTask[] = Array.from({ length: workers }, (_, index) => ({
+      share: { index, count: workers },
+      options,
+      endpoints,
+      protocol: plan.target.protocol,
+      timeoutMs: options.timeoutMs ?? plan.target.timeoutMs,
+      steps,
+      perStep: options.scenario !== undefined,
+      maxInFlight: Math.max(1, Math.floor(maxInFlight / workers)),
+      sessions: Math.max(1, Math.ceil((options.sessions ?? workers) / workers)),
+      tracePrefix: randomBytes(8).toString('hex'),
+      sampleEvery: Math.max(1, Math.round((peakRate ?? 1000) / options.sampleRate)),
+      hotPath: options.hotPath,
+    }));
+    let startedAt = new Date();
+    const result = await runWorkers(tasks, {
+      ...hooks,
+      onStart: (us) => {
+        startedAt = new Date(Date.now() + (us - nowUs()) / 1000);
+      },
+    });
+    return buildReport({
+      options,
+      executor: executor.name,
+      targetName: plan.targetName,
+      pattern: plan.target.pattern,
+      startedAt,
+      durationUs: Math.max(0, nowUs() - result.startUs),
+      workers,
+      targetRate: peakRate,
+      result,
+    });
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+  }
+}
+
+/** The plan's call steps with each logical tool routed to a connection and its exposed name. */
+function iterationSteps(steps: readonly PlannedStep[], target: Target): IterationStep[] {
+  const out: IterationStep[] = [];
+  for (const s of steps) {
+    if (s.kind === 'call') {
+      const r = target.route(s.tool);
+      if (!r) throw new Error(`tool ${s.tool} is not routed (openTarget checks this)`);
+      out.push({ kind: 'call', step: s.name, client: r.client, tool: r.name, args: s.args });
+    } else if (s.kind === 'parallel') out.push({ kind: 'parallel', steps: iterationSteps(s.steps, target) });
+    else if (s.kind === 'repeat')
+      out.push({ kind: 'repeat', times: s.times, steps: iterationSteps(s.steps, target) });
+  }
+  return out;
+}
