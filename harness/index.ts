@@ -65,3 +65,14 @@ export {
   runRound,
   startProbeDaemon,
 } from '../probes/index.js';
+export {
+  EXECUTORS,
+  type Executor,
+  executorFor,
+  type LoadHooks,
+  planLoad,
+  RESPONSE_METRIC,
+  runLoad,
+  SERVICE_METRIC,
+  startFleetProcess,
+} from './load/index.js';
