@@ -2,6 +2,7 @@ import {
   type CallToolResult,
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
+  LOG_LEVEL_META_KEY,
   ProtocolError,
   type ServerContext,
 } from '@modelcontextprotocol/server';
@@ -39,6 +40,26 @@ export function retryParams(session: GatewaySession, ctx: ServerContext): Record
   if (ctx.mcpReq.inputResponses && out.requestState !== undefined)
     out.inputResponses = ctx.mcpReq.inputResponses;
   return out;
+}
+
+/**
+ * The log level a 2026-07-28 backend is asked for (that era has no
+ * logging/setLevel: the level rides on each request): a modern client's own,
+ * or for a 2025 client every message (its session's level is applied when
+ * the gateway relays them).
+ */
+export function downstreamLogLevel(session: GatewaySession, ctx: ServerContext): string | undefined {
+  if (session.era === 'legacy') return 'debug';
+  const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
+  const level = envelope[LOG_LEVEL_META_KEY];
+  return typeof level === 'string' ? level : undefined;
+}
+
+/** `params` with the log level in `_meta`, for a 2026-07-28 backend. */
+export function withLogLevel(params: Record<string, unknown>, level: string | undefined) {
+  if (level === undefined) return params;
+  const meta = (params._meta ?? {}) as Record<string, unknown>;
+  return { ...params, _meta: { ...meta, [LOG_LEVEL_META_KEY]: level } };
 }
 
 /** The held call a retry names, when the requestState is the gateway's (else undefined: a new call). */

@@ -7,7 +7,14 @@ import {
   ProtocolError,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { heldInflight, holdCall, resumeHeld, retryParams } from './call-modern.js';
+import {
+  downstreamLogLevel,
+  heldInflight,
+  holdCall,
+  resumeHeld,
+  retryParams,
+  withLogLevel,
+} from './call-modern.js';
 import type { Defects } from './defects.js';
 import type { InflightCall } from './downstream.js';
 import { classify, DownstreamUnavailable, GATEWAY_ERROR, upstreamError } from './errors.js';
@@ -73,6 +80,7 @@ async function serveCall(
   const deadline = Date.now() + (defects.has('no-timeout') ? NO_TIMEOUT_MS : session.timeoutMs);
   const params = { ...forwardParams(req, route.name, defects), ...retryParams(session, ctx) };
   const progress = progressRelay(session, ctx, req.params._meta?.progressToken);
+  const logLevel = downstreamLogLevel(session, ctx);
   const downstream = async (inflight: InflightCall, signal: AbortSignal): Promise<CallToolResult> => {
     let result: CallToolResult;
     try {
@@ -83,7 +91,7 @@ async function serveCall(
         ds.inflight.push(inflight);
         try {
           return await client.request(
-            { method: 'tools/call', params },
+            { method: 'tools/call', params: ds.era === 'modern' ? withLogLevel(params, logLevel) : params },
             {
               timeout: ms,
               ...(defects.has('cancel-dropped') ? {} : { signal }),

@@ -176,7 +176,26 @@ export class Downstream {
     this.connects++;
     this.lastError = undefined;
     this.owner.connected(this);
+    if (this.era === 'modern') void this.listen(client);
     return client;
+  }
+
+  /** The era the connected backend speaks (undefined while not connected). */
+  get era(): 'legacy' | 'modern' | undefined {
+    const v = this.current?.getNegotiatedProtocolVersion();
+    return v === undefined ? undefined : v >= '2026-07-28' ? 'modern' : 'legacy';
+  }
+
+  /** A 2026-07-28 backend tells of list changes only on a subscriptions/listen stream: keep one open. */
+  private async listen(client: Client): Promise<void> {
+    try {
+      await client.listen(
+        { toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true },
+        { timeout: this.owner.timeoutMs },
+      );
+    } catch (e) {
+      this.owner.log(`downstream ${this.name}: subscriptions/listen failed: ${shortReason(e)}`);
+    }
   }
 
   /** Forget a dead connection (its process group is ended); the next use reconnects. */

@@ -106,6 +106,13 @@ describe('defects', () => {
       // test/negative/defect-table.test.ts (every defect against every gateway suite)
       'version-echoed',
       'tool-unlisted',
+      // test/integration/patterns/era-gateway.test.ts and test/negative/era.test.ts (protocol eras)
+      'modern-unserved',
+      'method-header-ignored',
+      'mrtr-unbridged',
+      'legacy-downstream-only',
+      'input-required-unfulfilled',
+      'request-state-dropped',
     ];
     const covered = new Set([...DEFECT_CASES.map((c) => c.defect), ...elsewhere]);
     expect(DEFECT_NAMES.filter((n) => !covered.has(n))).toEqual([]);
