@@ -15,6 +15,17 @@ export { ERROR_CATALOG, EXIT, HarnessError, isHarnessError, type Problem } from 
 export { type CheckTargetFlags, checkTargetOf } from './init/check-target.js';
 export { type GatewayAnswers, GatewayAnswersSchema } from './init/gateway-answers.js';
 export { type InitOptions, type InitResult, initTarget } from './init/init.js';
+export {
+  EXECUTORS,
+  type Executor,
+  executorFor,
+  type LoadHooks,
+  planLoad,
+  RESPONSE_METRIC,
+  runLoad,
+  SERVICE_METRIC,
+  startFleetProcess,
+} from './load/index.js';
 export { nowUs } from './measure/clock.js';
 export { createTracing, type McpTracing } from './measure/otel.js';
 export { createOtlpExport, type OtlpExport, type OtlpOptions, withOtlp } from './measure/otlp.js';
@@ -65,14 +76,3 @@ export {
   runRound,
   startProbeDaemon,
 } from '../probes/index.js';
-export {
-  EXECUTORS,
-  type Executor,
-  executorFor,
-  type LoadHooks,
-  planLoad,
-  RESPONSE_METRIC,
-  runLoad,
-  SERVICE_METRIC,
-  startFleetProcess,
-} from './load/index.js';
