@@ -6,6 +6,8 @@ import { registerCheck } from './commands/check.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDashboards } from './commands/dashboards.js';
 import { registerInit } from './commands/init.js';
+import { registerLoad } from './commands/load.js';
+import { registerMerge } from './commands/merge.js';
 import { registerMock } from './commands/mock.js';
 import { registerProbe } from './commands/probe.js';
 import { registerRun } from './commands/run.js';
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   registerInit(program, setExit);
   registerDashboards(program);
   registerProbe(program, setExit);
+  registerLoad(program, setExit);
+  registerMerge(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

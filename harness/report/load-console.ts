@@ -48,7 +48,7 @@ export function renderLoadConsole(report: LoadReport, options: RenderOptions = {
   if (rows.length > 0) {
     out.push(
       '',
-      `  ${''.padEnd(LABEL_WIDTH + 2)}${[...LOAD_COLUMNS, 'count'].map((c) => c.padEnd(CELL_WIDTH)).join('')}`,
+      `  ${''.padEnd(LABEL_WIDTH + 2)}${[...LOAD_COLUMNS, 'count'].map((c) => c.padEnd(CELL_WIDTH)).join('')}`.trimEnd(),
     );
     for (const row of rows) {
       const cells = [...row.cells, String(row.count)].map((c) => c.padEnd(CELL_WIDTH)).join('');
