@@ -26,10 +26,17 @@ export {
   SERVICE_METRIC,
   startFleetProcess,
 } from './load/index.js';
+export { mergeLoadReportFiles, mergeLoadReports } from './load/merge.js';
+export { type LoadFlags, loadOptionsFromFlags } from './load/options.js';
+export { applyShard, parseShard } from './load/shard.js';
+export { parseStages } from './load/stages.js';
+export { evaluateLoadThresholds, loadExitCode, withThresholds } from './load/thresholds.js';
 export { nowUs } from './measure/clock.js';
 export { createTracing, type McpTracing } from './measure/otel.js';
 export { createOtlpExport, type OtlpExport, type OtlpOptions, withOtlp } from './measure/otlp.js';
 export { createPromSink, type PromSink } from './measure/prom.js';
+export { parseLoadReport } from './report/load-json.js';
+export { LOAD_REPORTERS, writeLoadReports } from './report/load-registry.js';
 export { writeReports } from './report/registry.js';
 export { type PlanOptions, planScenario } from './runner/plan.js';
 export type { Plan, PlannedStep } from './runner/plan-types.js';
