@@ -69,6 +69,7 @@ export async function runScenario(
   const rates = new RateSet();
   const cleanup: Array<() => Promise<unknown>> = [];
   let error: ScenarioResult['error'];
+  let eras: ScenarioResult['eras'];
   let model: BaselineModel = {};
   let ctx: ExecContext | undefined;
   try {
@@ -103,6 +104,7 @@ export async function runScenario(
       signal: options.signal,
     });
     cleanup.push(() => target.close());
+    eras = Object.fromEntries([...target.connections].map(([name, c]) => [name, c.era]));
     await warmUp(target);
     // Measured before, between and after the steps (see calibrate.ts); subtracted from overhead.
     const concurrency = concurrencyOf(plan.steps);
@@ -174,6 +176,7 @@ export async function runScenario(
     histograms: withErrorBars(histograms.encode(), model),
     ...(Object.keys(model).length ? { baselineUs: baselineSummary(model) } : {}),
     ...(error ? { error } : {}),
+    ...(eras ? { eras } : {}),
     ...(ctx?.propagation ? { propagation: ctx.propagation } : {}),
   };
 }
@@ -185,7 +188,12 @@ export async function runScenario(
  */
 async function warmUp(target: Target): Promise<void> {
   for (const c of target.connections.values()) {
-    for (let i = 0; i < 3; i++) await c.client.ping({ timeout: 2_000 }).catch(() => {});
+    // The 2026-07-28 era has no ping: its cheapest request is a tool list.
+    const once = () =>
+      c.era === 'modern'
+        ? c.client.listTools(undefined, { timeout: 2_000 })
+        : c.client.ping({ timeout: 2_000 });
+    for (let i = 0; i < 3; i++) await once().catch(() => {});
   }
 }
 

@@ -167,9 +167,9 @@ export const HttpOptionsSchema = z
   })
   .strict();
 
-/** The era a mock serves when its entry names none: dual over streamable HTTP, legacy elsewhere. */
+/** The era a mock serves when its entry names none: dual over streamable HTTP and stdio, legacy over HTTP+SSE. */
 export function servedEra(spec: Pick<ServerSpec, 'era' | 'transport'>): EraChoice {
-  return spec.era ?? (spec.transport === 'http' ? 'dual' : 'legacy');
+  return spec.era ?? (spec.transport === 'sse' ? 'legacy' : 'dual');
 }
 
 export const ServerSpecSchema = z
@@ -182,7 +182,7 @@ export const ServerSpecSchema = z
     pageSize: z.number().int().min(1).optional().describe('page size of tools/resources/prompts lists'),
     era: EraChoiceSchema.optional().describe(
       'protocol era served: legacy (2025-11-25: initialize, sessions), modern (2026-07-28: server/discover, ' +
-        'per-request _meta), dual (both from one endpoint); default dual over HTTP, legacy over stdio and SSE',
+        'per-request _meta), dual (both from one endpoint); default dual over HTTP and stdio, legacy over SSE',
     ),
     cache: z
       .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EraSchema } from './era.js';
 import { HistogramSummarySchema } from './histogram.js';
 
 /**
@@ -131,6 +132,10 @@ export const ScenarioResultSchema = z
       .strict()
       .optional()
       .describe('why the scenario could not run (e.g. the SUT could not be reached)'),
+    eras: z
+      .record(z.string(), EraSchema)
+      .optional()
+      .describe('the protocol era negotiated on each connection to the SUT, by server (endpoint for one)'),
     propagation: z
       .object({
         traceContext: z.boolean().nullable().describe('null: not measured'),

@@ -12,6 +12,7 @@ import {
   type VersionNegotiationMode,
 } from '@modelcontextprotocol/client';
 import { HarnessError } from '../errors.js';
+import { ERA_VERSION, type Era } from '../schema/era.js';
 import type { Endpoint, ProtocolChoice } from '../schema/target.js';
 import { resolveEnvRefs } from './placeholders.js';
 import { describeExit } from './process.js';
@@ -30,7 +31,8 @@ export const DEFAULT_CLIENT_INFO: Implementation = { name: 'mcp-harness', versio
 export interface ConnectEndpointOptions {
   /** Bound of the whole connect (spawn/stream open + handshake). */
   timeoutMs: number;
-  protocol?: ProtocolChoice;
+  /** The era to speak (target `protocol`); default legacy. */
+  protocol?: ProtocolChoice | 'modern';
   clientInfo?: Implementation;
   signal?: AbortSignal;
   /** Where the endpoint sits in the target file (`endpoint`, `servers.weather`), for problems and messages. */
@@ -47,6 +49,10 @@ export interface Connection {
   client: Client;
   endpoint: Endpoint;
   transport: Transport;
+  /** The era negotiated on this connection: legacy (2025-11-25 initialize) or modern (2026-07-28 discover). */
+  era: Era;
+  /** The protocol revision negotiated on this connection. */
+  protocolVersion?: string;
   /** PID of the stdio server (leader of its process group). */
   pid?: number;
   /** Last stderr lines of a stdio server. */
@@ -55,9 +61,20 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export function versionNegotiation(protocol: ProtocolChoice): VersionNegotiationMode {
+/**
+ * The SDK client's negotiation mode for a target's `protocol`: `legacy` speaks
+ * 2025-11-25 (initialize, no probe), `modern` pins 2026-07-28 (server/discover,
+ * no fallback), `auto` probes and falls back to initialize, a revision pins it.
+ */
+export function versionNegotiation(protocol: ProtocolChoice | 'modern'): VersionNegotiationMode {
   if (protocol === 'legacy' || protocol === 'auto') return protocol;
+  if (protocol === 'modern') return { pin: ERA_VERSION.modern };
   return { pin: protocol };
+}
+
+/** The era an SDK client negotiated (legacy until it has connected). */
+export function eraOf(client: Client): Era {
+  return client.getProtocolEra() === 'modern' ? 'modern' : 'legacy';
 }
 
 export async function connectEndpoint(endpoint: Endpoint, opts: ConnectEndpointOptions): Promise<Connection> {
@@ -132,6 +149,8 @@ export async function connectEndpoint(endpoint: Endpoint, opts: ConnectEndpointO
       client,
       endpoint,
       transport,
+      era: eraOf(client),
+      protocolVersion: client.getNegotiatedProtocolVersion(),
       pid: stdio?.pid ?? undefined,
       stderr: (n) => stdio?.stderrTail(n) ?? [],
       close: () => close(true),

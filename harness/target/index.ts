@@ -5,6 +5,7 @@ export {
   DEFAULT_CLIENT_INFO,
   describeEndpoint,
   describeError,
+  eraOf,
   versionNegotiation,
 } from './connect.js';
 export {

@@ -1,4 +1,5 @@
 import {
+  CLIENT_CAPABILITIES_META_KEY,
   type ElicitResult,
   type InputRequiredResult,
   inputRequired,
@@ -36,7 +37,12 @@ export async function askClient(
   conn: Connection,
   record: CallRecord | undefined,
 ): Promise<ToolResultLike | InputRequiredResult> {
-  const caps = conn.server?.getClientCapabilities() as Record<string, unknown> | undefined;
+  // Modern clients declare their capabilities on each request (`_meta`), legacy ones once in initialize.
+  const caps = (
+    conn.era === 'modern'
+      ? record?.meta?.[CLIENT_CAPABILITIES_META_KEY]
+      : conn.server?.getClientCapabilities()
+  ) as Record<string, unknown> | undefined;
   if (!caps?.[kind] && !conn.mock.spec.lenient) {
     const text = `failed: the client did not declare the ${kind} capability, so it was not asked`;
     return { content: [{ type: 'text', text }], isError: true };

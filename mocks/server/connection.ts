@@ -1,11 +1,12 @@
-import type {
-  JSONRPCMessage,
-  JSONRPCNotification,
-  JSONRPCRequest,
-  MessageExtraInfo,
-  Server,
-  Transport,
-  TransportSendOptions,
+import {
+  type JSONRPCMessage,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+  type MessageExtraInfo,
+  PROTOCOL_VERSION_META_KEY,
+  type Server,
+  type Transport,
+  type TransportSendOptions,
 } from '@modelcontextprotocol/server';
 import { nowUs } from '../../harness/measure/clock.js';
 import type { CallRecord } from '../../harness/schema/call-log.js';
@@ -41,6 +42,8 @@ export class Connection {
   private initialized = false;
   /** Refuse requests before `initialize` on messages arriving through `observe` (stdio). */
   gateBeforeInitialize = false;
+  /** Each message's era is its own: modern when it carries the per-request `_meta` envelope (a dual stdio pipe). */
+  eraByEnvelope = false;
   server?: Server;
 
   constructor(
@@ -100,6 +103,8 @@ export class Connection {
   ): JSONRPCMessage | undefined {
     if (this.mock.spec.lenient || !('method' in message) || !('id' in message) || message.id === undefined)
       return undefined;
+    // A 2026-07-28 request has no initialize before it: the envelope is its handshake.
+    if (this.eraByEnvelope && eraOfMessage(message) === 'modern') return undefined;
     if (message.method === 'initialize') this.initialized = true;
     if (this.initialized || message.method === 'ping') return undefined;
     const record = this.recordOf(message, headers);
@@ -124,7 +129,7 @@ export class Connection {
       mock: this.mock.spec.name,
       instance: this.mock.instance,
       connection: this.id,
-      era: this.era,
+      era: this.eraByEnvelope ? eraOfMessage(message) : this.era,
       kind: isRequest ? 'request' : 'notification',
       id: isRequest ? (message as { id: string | number }).id : undefined,
       method: message.method,
@@ -254,6 +259,12 @@ export class Connection {
     };
     return outer;
   }
+}
+
+/** A message is modern when its `_meta` names a protocol version (the 2026-07-28 per-request envelope). */
+export function eraOfMessage(message: JSONRPCRequest | JSONRPCNotification): Era {
+  const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+  return meta && typeof meta[PROTOCOL_VERSION_META_KEY] === 'string' ? 'modern' : 'legacy';
 }
 
 function withoutMeta(params: Record<string, unknown>): Record<string, unknown> | undefined {

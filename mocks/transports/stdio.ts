@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
-import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { nowUs } from '../../harness/measure/clock.js';
-import type { ServerSpec } from '../../harness/schema/fleet.js';
+import { type ServerSpec, servedEra } from '../../harness/schema/fleet.js';
 import type { WireEffect } from '../faults/types.js';
 import { buildServer } from '../server/catalog.js';
 import { type Admission, Connection } from '../server/connection.js';
@@ -27,12 +27,25 @@ export async function runStdioMock(
     async listen() {
       const conn = new Connection(mock, `pid${process.pid}`);
       conn.gateBeforeInitialize = true; // a pipe that never sent initialize is refused (unless lenient)
-      const server = buildServer(conn);
-      conn.server = server;
       mock.connections.add(conn);
       const transport = new StdioServerTransport(process.stdin, process.stdout);
       const observed = conn.observe(transport, stdioWire(mock, exit));
-      await server.connect(observed);
+      const era = servedEra(mock.spec);
+      if (era === 'legacy') {
+        conn.server = buildServer(conn);
+        await conn.server.connect(observed);
+      } else {
+        // The SDK's stdio entry decides the era from the opening message and pins one instance to the pipe.
+        conn.eraByEnvelope = true;
+        serveStdio(
+          (ctx) => {
+            conn.era = ctx.era;
+            conn.server = buildServer(conn);
+            return conn.server;
+          },
+          { transport: observed, legacy: era === 'dual' ? 'serve' : 'reject', onerror: () => {} },
+        );
+      }
       return { name: mock.name, transport: 'stdio' };
     },
     // A stdio mock that goes down is a process that exits: the SUT sees its child die.
