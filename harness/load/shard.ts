@@ -1,5 +1,6 @@
 import { HarnessError, type Problem } from '../errors.js';
 import type { LoadOptions, LoadOptionsInput, Shard } from '../schema/load.js';
+import { shareOf } from './executors/types.js';
 import type { Parsed } from './stages.js';
 
 const SHARD_RE = /^\s*(\d+)\s*\/\s*(\d+)\s*$/;
@@ -17,13 +18,12 @@ export function parseShard(text: string, path = '--shard'): Parsed<Shard> {
 }
 
 /**
- * This shard's part of an integer total: the totals split as evenly as
- * possible, the first `total % count` shards taking one more. The parts of
- * all shards add up to `total` exactly.
+ * This shard's part of an integer total: split as evenly as possible (the
+ * first `total % count` shards take one more), the way workers split a run;
+ * the parts of all shards add up to `total` exactly.
  */
-export function shareOf(total: number, shard: Shard): number {
-  const base = Math.floor(total / shard.count);
-  return base + (shard.index - 1 < total % shard.count ? 1 : 0);
+export function shardShareOf(total: number, shard: Shard): number {
+  return shareOf(total, { index: shard.index - 1, count: shard.count });
 }
 
 /** The integer options a shard splits (each must leave every shard at least 1). */
@@ -47,7 +47,7 @@ export function applyShard(options: LoadOptions, shard: Shard | undefined = opti
   if (options.stages) out.stages = options.stages.map((s) => ({ ...s, target: s.target / shard.count }));
   for (const key of INTEGER_SHARES) {
     const total = options[key];
-    if (total !== undefined) out[key] = shareOf(total, shard);
+    if (total !== undefined) out[key] = shardShareOf(total, shard);
   }
   return out;
 }

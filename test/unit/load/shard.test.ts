@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../../harness/errors.js';
-import { applyShard, parseShard, shareOf } from '../../../harness/load/shard.js';
+import { applyShard, parseShard, shardShareOf } from '../../../harness/load/shard.js';
 import { LoadOptionsSchema } from '../../../harness/schema/load.js';
 
 const base = LoadOptionsSchema.parse({ target: 't.yaml', tool: 'a.b', rate: 1000 });
@@ -27,7 +27,7 @@ describe('splitting a load among shards', () => {
     for (const total of [1, 7, 32, 101]) {
       for (const count of [1, 2, 3, 5]) {
         if (total < count) continue;
-        const parts = Array.from({ length: count }, (_, i) => shareOf(total, { index: i + 1, count }));
+        const parts = Array.from({ length: count }, (_, i) => shardShareOf(total, { index: i + 1, count }));
         expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
         expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
       }
