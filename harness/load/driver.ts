@@ -9,8 +9,8 @@ import type { ClosedSchedule, OpenSchedule } from './executors/types.js';
  * schedule's end (or the signal) and wait for what is in flight.
  */
 export interface DriverHooks {
-  /** Start an iteration intended at `intendedUs` (harness clock) on `session`. */
-  run(session: number, intendedUs: number): Promise<void>;
+  /** Start an iteration intended at `intendedUs` (harness clock; closed loop: when it is sent) on `session`. */
+  run(session: number, intendedUs?: number): Promise<void>;
   scheduled(): void;
   drop(): void;
   signal: AbortSignal;
@@ -73,10 +73,9 @@ export async function driveClosed(
   const endUs = startUs + schedule.durationUs;
   const vu = async (session: number) => {
     for (let i = 0; schedule.iterations === undefined || i < schedule.iterations; i++) {
-      const t = nowUs();
-      if (t >= endUs || hooks.signal.aborted) return;
+      if (nowUs() >= endUs || hooks.signal.aborted) return;
       hooks.scheduled();
-      await hooks.run(session, t);
+      await hooks.run(session);
     }
   };
   await Promise.all(Array.from({ length: schedule.vus }, (_, i) => vu(i)));

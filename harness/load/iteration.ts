@@ -19,14 +19,15 @@ export interface IterationContext {
   traceparentFor(id: number): string | undefined;
 }
 
+/** One iteration; without `intendedUs` (closed loop) it is intended when it is sent. */
 export async function runIteration(
   ctx: IterationContext,
   session: number,
-  intendedUs: number,
+  intendedUs?: number,
 ): Promise<void> {
   const sentUs = nowUs();
   const outcome = await runSteps(ctx, ctx.steps, session);
-  ctx.recorder.iteration(intendedUs, sentUs, nowUs(), outcome);
+  ctx.recorder.iteration(intendedUs ?? sentUs, sentUs, nowUs(), outcome);
 }
 
 async function runSteps(

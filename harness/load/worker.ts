@@ -64,7 +64,7 @@ export async function runWorker(
     };
     ticker = setTimeout(tick, Math.max(0, (startUs + 1e6 - nowUs()) / 1000));
     const hooks = {
-      run: (session: number, intendedUs: number) => runIteration(ctx, session, intendedUs),
+      run: (session: number, intendedUs?: number) => runIteration(ctx, session, intendedUs),
       scheduled: () => {
         recorder.scheduled++;
       },
@@ -89,8 +89,7 @@ async function warmUp(ctx: IterationContext, sessions: number): Promise<void> {
   const until = Date.now() + WARM_UP_MS;
   await Promise.all(
     Array.from({ length: sessions }, async (_, session) => {
-      for (let i = 0; i < WARM_UP_ITERATIONS && Date.now() < until; i++)
-        await runIteration(ctx, session, nowUs());
+      for (let i = 0; i < WARM_UP_ITERATIONS && Date.now() < until; i++) await runIteration(ctx, session);
     }),
   );
 }
