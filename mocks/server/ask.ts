@@ -4,6 +4,7 @@ import {
   type InputRequiredResult,
   inputRequired,
   inputResponse,
+  MissingRequiredClientCapabilityError,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { nowUs } from '../../harness/measure/clock.js';
@@ -27,7 +28,8 @@ const METHOD: Record<AskKind, string> = {
  * modern one with an `input_required` result (MRTR) whose answer comes back in
  * `inputResponses` on the retried call. Only a client that declared the
  * capability is asked (a lenient mock asks anyway); the request is noted in the
- * call's record as sent. The answer is "MODEL: TEXT" (sampling) or
+ * call's record as sent (a modern client that did not is refused with -32021,
+ * a legacy one gets an isError result). The answer is "MODEL: TEXT" (sampling) or
  * "ACTION: CONTENT" (elicitation); a refusal or failure is an isError result.
  */
 export async function askClient(
@@ -44,6 +46,9 @@ export async function askClient(
       : conn.server?.getClientCapabilities()
   ) as Record<string, unknown> | undefined;
   if (!caps?.[kind] && !conn.mock.spec.lenient) {
+    // 2026-07-28 names the refusal: -32021 with the capability the request needed.
+    if (conn.era === 'modern')
+      throw new MissingRequiredClientCapabilityError({ requiredCapabilities: { [kind]: {} } });
     const text = `failed: the client did not declare the ${kind} capability, so it was not asked`;
     return { content: [{ type: 'text', text }], isError: true };
   }

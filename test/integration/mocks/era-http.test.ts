@@ -130,9 +130,14 @@ describe.each(['legacy', 'modern'] as const)('a dual mock, client pinned to %s',
     if (era === 'modern') expect(asked.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('ask without the client capability is an isError result, not an answer', async () => {
+  it('ask without the client capability: isError (legacy) or -32021 (modern), never an answer', async () => {
     const client = await connect('dual', MODES[era], false);
-    const r = await client.callTool({ name: 'sample', arguments: {} });
+    const call = client.callTool({ name: 'sample', arguments: {} });
+    if (era === 'modern') {
+      await expect(call).rejects.toSatisfy((e) => e instanceof ProtocolError && e.code === -32021);
+      return;
+    }
+    const r = await call;
     expect(r.isError).toBe(true);
     expect(textOf(r as Record<string, unknown>)).toMatch(/did not declare the sampling capability/);
   });

@@ -5,6 +5,7 @@ import { Client, type VersionNegotiationMode } from '@modelcontextprotocol/clien
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf } from '../../../harness/runner/outcome.js';
+import type { CallRecord } from '../../../harness/schema/call-log.js';
 import type { Era } from '../../../harness/schema/era.js';
 import type { Fleet } from '../../../mocks/server/fleet.js';
 import { eventually, startFleet } from '../../helpers/mocks.js';
@@ -80,10 +81,10 @@ describe.each(['legacy', 'modern'] as const)('a dual stdio mock, client pinned t
     const s = await client.callTool({ name: 'sample', arguments: {} });
     expect(textOf(s as Record<string, unknown>)).toBe('m2: piped');
     const mock = fleet.mocks.get('pipe')!;
-    const mine = await eventually(async () => {
+    const mine = (await eventually(async () => {
       const calls = (await mock.calls({ method: 'tools/call' })).filter((c) => c.era === era);
       return calls.some((c) => c.tool === 'sample' && c.outcome === 'result') ? calls : undefined;
-    });
+    })) as CallRecord[];
     expect(mine.find((c) => c.tool === 'echo')).toMatchObject({ era, outcome: 'result' });
     expect(mine.find((c) => c.tool === 'fails')).toMatchObject({ era, outcome: 'isError', faults: ['te'] });
     const opening = era === 'modern' ? 'server/discover' : 'initialize';
