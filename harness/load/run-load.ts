@@ -26,6 +26,8 @@ import { runWorkers } from './workers.js';
  */
 export interface LoadHooks {
   onSecond?(s: LoadSecond): void;
+  /** The shared start (harness clock, µs), once every worker has its sessions open. */
+  onStart?(startUs: number): void;
   signal?: AbortSignal;
 }
 
@@ -80,6 +82,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       ...hooks,
       onStart: (us) => {
         startedAt = new Date(Date.now() + (us - nowUs()) / 1000);
+        hooks.onStart?.(us);
       },
     });
     return buildReport({
