@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Fleet, McpServerEntry } from '../../mocks/server/fleet.js';
@@ -37,6 +37,7 @@ export async function startFleetProcess(
     await writeFile(ref, JSON.stringify(fleet.spec));
   }
   const serversFile = join(dir, 'fleet.mcpServers.json');
+  // The child writes its own mcpServers file too; ours (withStdioMocks) says the same.
   const cli = cliCommand();
   const child = spawn(cli.command, [...cli.args, 'mock', '--fleet', ref, '--mcp-servers', serversFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,23 +45,9 @@ export async function startFleetProcess(
   const stop = () => stopProcess(child);
   try {
     const controlUrl = await controlUrlOf(child);
-    const remote = await connectRemoteFleet(controlUrl, spec);
-    const written = JSON.parse(await readFile(serversFile, 'utf8')) as {
-      mcpServers: Record<string, McpServerEntry>;
-    };
-    const mcpServers = () => ({ mcpServers: { ...written.mcpServers, ...remote.mcpServers().mcpServers } });
+    const remote = withStdioMocks(await connectRemoteFleet(controlUrl, spec), ref);
     return {
-      fleet: {
-        ...remote,
-        // The child's fleet file: stdio mocks are spawned from it by whoever reads the mcpServers file.
-        fleetFile: 'file' in fleet ? fleet.file : ref,
-        mcpServers,
-        async writeMcpServersFile(path) {
-          await writeFile(path, `${JSON.stringify(mcpServers(), null, 2)}\n`);
-          return path;
-        },
-        stop,
-      },
+      fleet: { ...remote, stop },
       pid: child.pid as number,
       controlUrl,
       stop,
@@ -69,6 +56,36 @@ export async function startFleetProcess(
     await stop();
     throw e;
   }
+}
+
+/**
+ * A remote fleet whose mcpServers document also names its stdio mocks: a
+ * command that serves one from `fleetRef` (a file or `conformance`) and
+ * reports its calls to the fleet's control API, as a local fleet writes it.
+ */
+export function withStdioMocks(remote: Fleet, fleetRef: string): Fleet {
+  const cli = cliCommand();
+  const mcpServers = () => {
+    const out: Record<string, McpServerEntry> = { ...remote.mcpServers().mcpServers };
+    for (const m of remote.mocks.values()) {
+      if (m.transport !== 'stdio') continue;
+      out[m.name] = {
+        command: cli.command,
+        args: [...cli.args, 'mock', '--fleet', fleetRef, '--server', m.name, '--stdio'],
+        env: remote.controlUrl ? { MCP_HARNESS_CONTROL: remote.controlUrl } : {},
+      };
+    }
+    return { mcpServers: out };
+  };
+  return {
+    ...remote,
+    fleetFile: fleetRef,
+    mcpServers,
+    async writeMcpServersFile(path) {
+      await writeFile(path, `${JSON.stringify(mcpServers(), null, 2)}\n`);
+      return path;
+    },
+  };
 }
 
 async function controlUrlOf(child: ChildProcess): Promise<string> {

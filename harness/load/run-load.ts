@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fleet } from '../../mocks/server/fleet.js';
 import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
+import { HarnessError } from '../errors.js';
 import { nowUs } from '../measure/clock.js';
 import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
 import type { PlannedStep } from '../runner/plan-types.js';
 import type { LoadOptionsInput, LoadReport, LoadSecond } from '../schema/load.js';
 import type { Endpoint } from '../schema/target.js';
+import type { Connection } from '../target/connect.js';
 import { openTarget, type Target } from '../target/target.js';
-import { startFleetProcess } from './fleet-process.js';
+import { startFleetProcess, withStdioMocks } from './fleet-process.js';
 import { planLoad } from './plan-load.js';
 import { buildReport } from './report.js';
 import type { IterationStep, WorkerTask } from './task.js';
@@ -40,7 +42,10 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
     const dir = await mkdtemp(join(tmpdir(), 'mcp-harness-load-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const fleet: Fleet = options.fleetAt
-      ? await connectRemoteFleet(options.fleetAt, plan.fleet)
+      ? withStdioMocks(
+          await connectRemoteFleet(options.fleetAt, plan.fleet),
+          'file' in fleetRef ? fleetRef.file : await writeSpec(dir, fleetRef.spec),
+        )
       : await (async () => {
           const p = await startFleetProcess(fleetRef, plan.fleet as NonNullable<typeof plan.fleet>, dir);
           cleanup.push(() => p.stop());
@@ -60,7 +65,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
     const workers = probe.loop === 'closed' ? Math.max(1, Math.min(wanted, probe.vus)) : wanted;
     const steps = iterationSteps(plan.steps, target);
     const endpoints: Record<string, Endpoint> = {};
-    for (const [key, c] of target.connections) endpoints[key] = c.endpoint;
+    for (const key of clientsOf(steps)) endpoints[key] = (target.connections.get(key) as Connection).endpoint;
     const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     const peakRate = probe.loop === 'open' ? probe.peakRate : undefined;
     const tasks: WorkerTask[] = Array.from({ length: workers }, (_, index) => ({
@@ -101,13 +106,39 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
   }
 }
 
+/** The connections the iteration's calls use. */
+function clientsOf(steps: readonly IterationStep[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of steps) {
+    if (s.kind === 'call') out.add(s.client);
+    else for (const c of clientsOf(s.steps)) out.add(c);
+  }
+  return out;
+}
+
+async function writeSpec(dir: string, spec: unknown): Promise<string> {
+  const file = join(dir, 'fleet.json');
+  await writeFile(file, JSON.stringify(spec));
+  return file;
+}
+
 /** The plan's call steps with each logical tool routed to a connection and its exposed name. */
 function iterationSteps(steps: readonly PlannedStep[], target: Target): IterationStep[] {
   const out: IterationStep[] = [];
   for (const s of steps) {
     if (s.kind === 'call') {
       const r = target.route(s.tool);
-      if (!r) throw new Error(`tool ${s.tool} is not routed (openTarget checks this)`);
+      if (!r) {
+        const why = target.toolMap.problems.filter((p) => p.logical === s.tool).map((p) => p.detail);
+        throw new HarnessError('INVALID_CONFIG', `the target cannot call ${s.tool}`, {
+          problems: [
+            {
+              path: s.path,
+              message: `the target exposes no unique tool for ${s.tool}${why.length ? ` (${why.join('; ')})` : ''}`,
+            },
+          ],
+        });
+      }
       out.push({ kind: 'call', step: s.name, client: r.client, tool: r.name, args: s.args });
     } else if (s.kind === 'parallel') out.push({ kind: 'parallel', steps: iterationSteps(s.steps, target) });
     else if (s.kind === 'repeat')
