@@ -145,10 +145,15 @@ export const CONFORMANCE_FLEET = {
       resources: [{ uri: 'beta://notes/one', name: 'one', mimeType: 'text/plain', text: 'beta note' }],
     },
     {
+      // A 2025-era backend (the others serve both eras): the cross-era checks bridge a modern client to it.
       name: 'gamma',
       transport: 'stdio',
+      era: 'legacy',
       capabilities: EVERY_CAPABILITY,
-      tools: [{ name: 'status', description: 'Status of gamma', result: { text: 'gamma ok' } }],
+      tools: [
+        { name: 'status', description: 'Status of gamma', result: { text: 'gamma ok' } },
+        { name: 'consult', description: 'Asks the client to confirm (elicitation)', ask: 'elicitation' },
+      ],
     },
     {
       // Pagination lives on a server of its own: a gateway that follows no nextCursor loses

@@ -1,7 +1,9 @@
 import { chainChecks } from './chain/index.js';
+import { crossEraChecks } from './cross-era/index.js';
 import { gatewayChecks } from './gateway/index.js';
 import { httpChecks } from './http/index.js';
 import { meshChecks } from './mesh/index.js';
+import { modernChecks } from './modern/index.js';
 import { securityChecks } from './security/index.js';
 import type { Check, SuiteName } from './types.js';
 
@@ -12,6 +14,8 @@ export const SUITE_CHECKS: Readonly<Record<SuiteName, readonly Check[]>> = {
   security: securityChecks,
   chain: chainChecks,
   mesh: meshChecks,
+  modern: modernChecks,
+  'cross-era': crossEraChecks,
 };
 
 export function allChecks(): Check[] {

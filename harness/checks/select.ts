@@ -5,10 +5,11 @@ import { type Check, SUITES, type SuiteName } from './types.js';
 
 /** The suites that apply to a target when none are named. */
 export function defaultSuites(spec: TargetSpec): SuiteName[] {
-  const http = spec.endpoint?.transport === 'http' ? (['http'] as const) : [];
+  // The modern wire (2026-07-28) is checked over HTTP; its checks skip themselves in a legacy run.
+  const http = spec.endpoint?.transport === 'http' ? (['http', 'modern'] as const) : [];
   switch (spec.pattern) {
     case 'gateway':
-      return ['gateway', ...http, 'security'];
+      return ['gateway', ...http, 'security', 'cross-era'];
     case 'chain':
       return ['chain', ...http];
     case 'mesh':

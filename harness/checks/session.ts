@@ -41,6 +41,8 @@ export interface OpenSessionOptions {
   hooks?: Omit<ClientHooks, 'timeoutMs'>;
   /** Sees every message of the session (a check's transcript: transcript.ts). */
   onMessage?: ConnectEndpointOptions['onMessage'];
+  /** The protocol the session speaks (a cross-era check opens one of each); default the SDK's legacy. */
+  protocol?: ConnectEndpointOptions['protocol'];
 }
 
 export async function openSession(endpoint: Endpoint, opts: OpenSessionOptions): Promise<Session> {
@@ -53,6 +55,7 @@ export async function openSession(endpoint: Endpoint, opts: OpenSessionOptions):
     clientOptions: opts.clientOptions,
     label: opts.label ?? 'check session',
     onMessage: opts.onMessage,
+    ...(opts.protocol ? { protocol: opts.protocol } : {}),
   });
   return sessionOf(connection, opts.timeoutMs, opts.hooks);
 }

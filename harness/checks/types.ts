@@ -1,5 +1,7 @@
+import { ERA_VERSION, type Era } from '../schema/era.js';
 import type { CheckResult } from '../schema/result.js';
 import type { CheckContext } from './context.js';
+import { ERAS, eraInUse } from './era.js';
 
 /**
  * A check is one conformance assertion: plain data plus `run(ctx)`. Failures
@@ -7,7 +9,7 @@ import type { CheckContext } from './context.js';
  * failed check with the error as its observation (the check itself broke).
  */
 
-export const SUITES = ['gateway', 'http', 'security', 'chain', 'mesh'] as const;
+export const SUITES = ['gateway', 'http', 'security', 'chain', 'mesh', 'modern', 'cross-era'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 /** A MUST that breaks fails the check; a SHOULD that breaks warns. */
@@ -48,12 +50,31 @@ export interface Check {
    * the same one run one after the other, never at once.
    */
   uses?: string;
+  /**
+   * The protocol eras the check applies to (default both). In a run speaking
+   * another era it is `skip`, with the reason.
+   */
+  eras?: readonly Era[];
   run(ctx: CheckContext): Promise<Verdict>;
 }
 
-/** Define a check (identity, typed; keeps check files free of boilerplate). */
+/**
+ * Define a check (typed; keeps check files free of boilerplate). A check
+ * limited to some eras is skipped, with the reason, in a run of another.
+ */
 export function check(def: Check): Check {
-  return def;
+  const eras = def.eras ?? ERAS;
+  if (ERAS.every((e) => eras.includes(e))) return def;
+  return {
+    ...def,
+    eras,
+    async run(ctx) {
+      const era = eraInUse(ctx);
+      if (eras.includes(era)) return def.run(ctx);
+      const wanted = eras.map((e) => `${e} (${ERA_VERSION[e]})`).join(', ');
+      return skip(`applies to the ${wanted} era; this run speaks ${era} (${ERA_VERSION[era]})`);
+    },
+  };
 }
 
 export const pass = (observed: string, evidence?: Record<string, unknown>): Verdict => ({

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
-import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { GatewayContext } from './context.js';
 import { registerHandlers } from './handlers.js';
 import { GatewaySession } from './session.js';
@@ -40,7 +40,9 @@ export function modernFace(gw: GatewayContext): ModernFace {
     },
   );
   gw.notify = handler.notify;
-  const node = toNodeHandler(handler, { maxRequestBodySize: gw.config.settings.maxBodyBytes });
+  // DEFECT result-type-dropped: JSON answers lose their resultType on the way out.
+  const fetch = gw.defects.has('result-type-dropped') ? withoutResultType(handler.fetch) : handler.fetch;
+  const node = toNodeHandler({ fetch }, { maxRequestBodySize: gw.config.settings.maxBodyBytes });
   const maxRequestBodySize = gw.config.settings.maxBodyBytes;
 
   return {
@@ -60,6 +62,19 @@ export function modernFace(gw: GatewayContext): ModernFace {
       await handler.close().catch(() => {});
       await pool.close();
     },
+  };
+}
+
+/** A fetch whose JSON answers have no `result.resultType` (the result-type-dropped defect). */
+function withoutResultType(fetch: McpHttpHandler['fetch']): McpHttpHandler['fetch'] {
+  return async (request, options) => {
+    const response = await fetch(request, options);
+    if (!response.headers.get('content-type')?.includes('application/json')) return response;
+    const body = (await response.json()) as { result?: Record<string, unknown> };
+    if (body.result) delete body.result.resultType;
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    return new Response(JSON.stringify(body), { status: response.status, headers });
   };
 }
 

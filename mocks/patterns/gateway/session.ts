@@ -40,6 +40,15 @@ export class GatewaySession implements DownstreamOwner {
   tools: Table<Tool> = { list: [], routes: new Map() };
   resources: ResourceTable = buildResources([], []);
   prompts: PromptTable = { list: [], routes: new Map() };
+  /**
+   * DEFECT legacy-backends-hidden: 2025-only backends are left out of what a modern client sees.
+   * DEFECT modern-backends-hidden: backends reached in 2026-07-28 are left out of what a 2025 client sees.
+   */
+  private hides(ds: Downstream): boolean {
+    if (this.era === 'modern') return this.defects.has('legacy-backends-hidden') && ds.era === 'legacy';
+    return this.defects.has('modern-backends-hidden') && ds.era === 'modern';
+  }
+
   /** Logical servers down since the session started that the last tools/list could not reach. */
   toolFailures: string[] = [];
   /** Logical servers the last tools/list could not reach. */
@@ -193,8 +202,10 @@ export class GatewaySession implements DownstreamOwner {
     return Promise.all(
       this.gw.config.groups.map(async (group) => {
         try {
-          const items = await this.onGroup(group, deadline, { server: group.name }, (_ds, client) =>
-            listAll<T>(client, kind, deadline, this.timeoutMs, firstPageOnly),
+          const items = await this.onGroup(group, deadline, { server: group.name }, (ds, client) =>
+            this.hides(ds)
+              ? Promise.resolve([] as T[])
+              : listAll<T>(client, kind, deadline, this.timeoutMs, firstPageOnly),
           );
           return { group, items };
         } catch (error) {

@@ -113,6 +113,9 @@ describe('defects', () => {
       'legacy-downstream-only',
       'input-required-unfulfilled',
       'request-state-dropped',
+      'result-type-dropped',
+      'legacy-backends-hidden',
+      'modern-backends-hidden',
     ];
     const covered = new Set([...DEFECT_CASES.map((c) => c.defect), ...elsewhere]);
     expect(DEFECT_NAMES.filter((n) => !covered.has(n))).toEqual([]);
