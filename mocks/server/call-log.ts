@@ -1,12 +1,36 @@
 import type { CallQuery, CallRecord } from '../../harness/schema/call-log.js';
 
-/** An append-only list of call records with simple queries and change listeners. */
+/** Records a call log keeps by default: a long load run keeps the newest ones, in flat memory. */
+export const DEFAULT_CALL_LOG_CAPACITY = 10_000;
+
+/**
+ * The call records of one mock, in order of receipt, with simple queries and
+ * change listeners. Bounded: a ring buffer of `capacity` records (O(1)
+ * append); once full, each new record replaces the oldest, and `evicted`
+ * counts those replaced. `MCP_HARNESS_CALL_LOG_SIZE` sets the default capacity.
+ */
 export class CallLog {
-  private records: CallRecord[] = [];
+  private ring: CallRecord[] = [];
+  /** Index of the oldest record once the ring is full. */
+  private head = 0;
   private listeners = new Set<(r: CallRecord) => void>();
+  /** Records replaced by newer ones since the last clear. */
+  evicted = 0;
+  readonly capacity: number;
+
+  constructor(capacity = defaultCapacity()) {
+    if (!(Number.isInteger(capacity) && capacity > 0))
+      throw new RangeError(`call log capacity must be a positive integer, got ${capacity}`);
+    this.capacity = capacity;
+  }
 
   add(record: CallRecord): CallRecord {
-    this.records.push(record);
+    if (this.ring.length < this.capacity) this.ring.push(record);
+    else {
+      this.ring[this.head] = record;
+      this.head = (this.head + 1) % this.capacity;
+      this.evicted++;
+    }
     return record;
   }
 
@@ -20,18 +44,36 @@ export class CallLog {
     return () => this.listeners.delete(listener);
   }
 
+  get size(): number {
+    return this.ring.length;
+  }
+
+  /** Records kept, oldest first, that match the query. */
   list(query: CallQuery = {}): CallRecord[] {
-    return this.records.filter(
-      (r) =>
+    const out: CallRecord[] = [];
+    const n = this.ring.length;
+    for (let i = 0; i < n; i++) {
+      const r = this.ring[(this.head + i) % n] as CallRecord;
+      if (
         (query.method === undefined || r.method === query.method) &&
         (query.tool === undefined || r.tool === query.tool) &&
-        (query.since === undefined || r.receivedUs >= query.since),
-    );
+        (query.since === undefined || r.receivedUs >= query.since)
+      )
+        out.push(r);
+    }
+    return out;
   }
 
   clear(): void {
-    this.records = [];
+    this.ring = [];
+    this.head = 0;
+    this.evicted = 0;
   }
+}
+
+function defaultCapacity(): number {
+  const env = Number(process.env.MCP_HARNESS_CALL_LOG_SIZE);
+  return Number.isInteger(env) && env > 0 ? env : DEFAULT_CALL_LOG_CAPACITY;
 }
 
 /** Records of several sources (instances) merged in time order, keeping the newest copy of each. */
