@@ -2,12 +2,13 @@
  * bench:mocks — a mock over Streamable HTTP vs a bare SDK server with the
  * same tool, same machine, same load, one run. Each server runs in its own
  * process; autocannon (closed loop, throughput only — its latencies are not
- * used) drives tools/call on one session. Rounds alternate mock/bare so
- * machine noise hits both; the ratio of medians is the result.
+ * used) drives tools/call with a unique JSON-RPC id per request, spread over
+ * one session per connection, on both sides alike. Rounds alternate
+ * mock/bare so machine noise hits both; the ratio of medians is the result.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { autocannonToolCalls } from './autocannon.js';
 import { median, openSession, startServer } from './lib.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -15,35 +16,33 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
-async function measure(url: string, sid: string): Promise<number> {
-  const result = await autocannon({
+/** JSON-RPC ids never repeat within the run, on either side. */
+let nextId = 1;
+
+async function measure(url: string, sessions: string[]): Promise<number> {
+  const r = await autocannonToolCalls({
     url,
-    method: 'POST',
+    sessions,
+    tool: 'echo',
+    args: { x: 1 },
     connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-session-id': sid,
-      'mcp-protocol-version': '2025-11-25',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: { name: 'echo', arguments: { x: 1 } },
-    }),
+    seconds: SECONDS,
+    firstId: nextId,
   });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  }
-  return result.requests.average;
+  nextId = r.nextId;
+  return r.rps;
+}
+
+async function openSessions(url: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < CONNECTIONS; i++) out.push(await openSession(url));
+  return out;
 }
 
 const mock = await startServer(join(here, 'servers', 'mock.js'));
 const bare = await startServer(join(here, 'servers', 'bare.js'));
 try {
-  const sessions = { mock: await openSession(mock.url), bare: await openSession(bare.url) };
+  const sessions = { mock: await openSessions(mock.url), bare: await openSessions(bare.url) };
   // Warm both up (JIT, schema compilation) before measuring.
   await measure(mock.url, sessions.mock);
   await measure(bare.url, sessions.bare);
