@@ -14,6 +14,7 @@ import {
 import { HarnessError } from '../errors.js';
 import { ERA_VERSION, type Era } from '../schema/era.js';
 import type { Endpoint, ProtocolChoice } from '../schema/target.js';
+import { linkedFetch } from './linked-fetch.js';
 import { resolveEnvRefs } from './placeholders.js';
 import { describeExit } from './process.js';
 import { HarnessStdioTransport } from './stdio.js';
@@ -222,6 +223,7 @@ function buildTransport(endpoint: Endpoint, label: string, env: NodeJS.ProcessEn
       const headers = resolveEnvRefs(endpoint.headers, `${label}.headers`, env);
       return new StreamableHTTPClientTransport(parseUrl(endpoint.url, `${label}.url`), {
         requestInit: { headers },
+        fetch: linkedFetch, // one abort listener per request, released with its body (MaxListenersExceeded)
       });
     }
     case 'sse': {
