@@ -33,7 +33,7 @@ export function mergeLoadReports(reports: readonly LoadReport[], labels: readonl
   const t0 = Math.min(...starts);
   const offsetsUs = starts.map((s) => (s - t0) * 1000);
   const endUs = Math.max(...reports.map((r, i) => (offsetsUs[i] ?? 0) + r.durationUs));
-  const { shard: _shard, ...options } = first.options;
+  const options = wholeRunOptions(reports.map((r) => r.options));
   const merged: LoadReport = {
     ...first,
     options,
@@ -63,6 +63,26 @@ export function mergeLoadReports(reports: readonly LoadReport[], labels: readonl
   delete merged.shard;
   if (merged.targetRate === undefined) delete merged.targetRate;
   return withThresholds(merged);
+}
+
+/** Options the shards split, summed back to the whole run's (a shard's rate is its part). */
+const SPLIT_OPTIONS = ['rate', 'connections', 'sessions', 'maxInFlight'] as const;
+
+/** The options of the whole run: the first shard's, with the split ones summed and no `shard`. */
+function wholeRunOptions(list: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const { shard: _shard, ...options } = list[0] ?? {};
+  for (const key of SPLIT_OPTIONS) {
+    const values = list.map((o) => o[key]);
+    if (values.every((v) => typeof v === 'number')) options[key] = sum(values as number[], (v) => v);
+  }
+  const stages = list.map((o) => o.stages);
+  if (stages.every((s) => Array.isArray(s))) {
+    options.stages = (stages[0] as { durationMs: number; target: number }[]).map((st, i) => ({
+      ...st,
+      target: sum(stages as { target: number }[][], (s) => s[i]?.target ?? 0),
+    }));
+  }
+  return options;
 }
 
 /** Why these reports are not shards of one run: each problem names the report. */

@@ -61,6 +61,7 @@ describe('load shards', () => {
     expect(merged.scheduled).toBe(135);
     expect(merged.completed).toBe(shards.reduce((n, s) => n + s.completed, 0));
     expect(merged.targetRate).toBeCloseTo(90, 9);
+    expect(merged.options).toMatchObject({ rate: 90, maxInFlight: 30 });
     for (const metric of ['mcp_harness_load_response_time', 'mcp_harness_load_service_time']) {
       const one = LatencyHistogram.create();
       for (const s of shards) one.merge(LatencyHistogram.decode(histogram(s, metric).hdr));

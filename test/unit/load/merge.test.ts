@@ -68,6 +68,9 @@ describe('mergeLoadReports', () => {
       detail: { '503': 3, '-32603': 1 },
     });
     expect(m.eras).toEqual({ modern: 4 });
+    // The options are the whole run's: each shard's rate (its part) summed back.
+    expect(m.options).toMatchObject({ rate: 200, tool: 'bench.echo' });
+    expect(m.options.shard).toBeUndefined();
   });
 
   it('aligns per-second series on the wall clock and re-evaluates the thresholds on the merged data', () => {
