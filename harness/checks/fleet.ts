@@ -26,6 +26,8 @@ export const CONFORMANCE_FLEET = {
     {
       name: 'alpha',
       transport: 'http',
+      // 2025-only: sessions to expire, server-to-client requests; a modern client reaches it across eras.
+      era: 'legacy',
       capabilities: EVERY_CAPABILITY,
       tools: [
         {
@@ -141,19 +143,16 @@ export const CONFORMANCE_FLEET = {
           result: { text: 'beta says {{args.message}}' },
         },
         { name: 'lookup', description: 'Look something up', result: { text: 'beta lookup' } },
+        // Serves both eras: a gateway reaching it in 2026-07-28 gets input_required for this question.
+        { name: 'confirm', description: 'Asks the client to confirm (elicitation)', ask: 'elicitation' },
       ],
       resources: [{ uri: 'beta://notes/one', name: 'one', mimeType: 'text/plain', text: 'beta note' }],
     },
     {
-      // A 2025-era backend (the others serve both eras): the cross-era checks bridge a modern client to it.
       name: 'gamma',
       transport: 'stdio',
-      era: 'legacy',
       capabilities: EVERY_CAPABILITY,
-      tools: [
-        { name: 'status', description: 'Status of gamma', result: { text: 'gamma ok' } },
-        { name: 'consult', description: 'Asks the client to confirm (elicitation)', ask: 'elicitation' },
-      ],
+      tools: [{ name: 'status', description: 'Status of gamma', result: { text: 'gamma ok' } }],
     },
     {
       // Pagination lives on a server of its own: a gateway that follows no nextCursor loses

@@ -1,4 +1,5 @@
 import { nowUs } from '../../measure/clock.js';
+import { listenForChanges } from '../era-session.js';
 import { check, fail, pass, skip } from '../types.js';
 import {
   callEvidence,
@@ -39,6 +40,7 @@ export const listChangedRelayed = check({
     await s.tools(); // the gateway is connected to alpha from here on
     const seen = collect(s, 'notifications/tools/list_changed');
     ctx.defer(async () => s.connection.client.removeNotificationHandler('notifications/tools/list_changed'));
+    await listenForChanges(ctx, s); // 2026-07-28: list changes come only on a subscriptions/listen stream
 
     const alpha = ctx.mock('alpha');
     const t0 = performance.now();

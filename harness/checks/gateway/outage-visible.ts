@@ -1,3 +1,4 @@
+import { listenForChanges } from '../era-session.js';
 import { warmUpFailed } from '../needs.js';
 import { blocked, check, fail, pass, skip } from '../types.js';
 import {
@@ -50,6 +51,7 @@ export const outageVisible = check({
 
     const seen = collect(s, 'notifications/tools/list_changed');
     ctx.defer(async () => s.connection.client.removeNotificationHandler('notifications/tools/list_changed'));
+    await listenForChanges(ctx, s); // 2026-07-28: list changes come only on a subscriptions/listen stream
     const beta = ctx.mock('beta');
     ctx.defer(() => beta.restart());
     const t0 = performance.now();

@@ -53,6 +53,9 @@ export const reinitAfter404 = check({
         ? 'the gateway ended the client’s session too (HTTP 404); on a new session '
         : 'on the same client session ';
     if (answered404 === 0) return fail(`alpha never answered 404: ${describeCall(call)}`, evidence);
+    // 2026-07-28 has no session to expire: a gateway reaching alpha in that era is not asked this.
+    if (records.some((c) => c.outcome === 'http-status' && c.era === 'modern') && call.outcome === 'ok')
+      return skip('the gateway reaches alpha in 2026-07-28: there is no backend session to expire');
     if (call.outcome !== 'ok')
       return fail(
         `after alpha answered 404 (session expired), ${how}the call failed: ${describeCall(call)}; ` +

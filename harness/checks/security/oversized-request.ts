@@ -1,6 +1,5 @@
-import { ProtocolError } from '@modelcontextprotocol/client';
 import { describeOutcome } from '../../runner/outcome.js';
-import { describeError } from '../../target/connect.js';
+import { speaksModern, stillAnswers } from '../era-session.js';
 import { resolveTools } from '../needs.js';
 import { check, skip, verdict } from '../types.js';
 
@@ -28,14 +27,12 @@ export const oversizedRequest = check({
       { timeoutMs: Math.max(ctx.timeoutMs, 10_000) },
     );
     const first = r.outcome === 'ok' ? 'handled (a result)' : `rejected (${describeOutcome(r)})`;
-    // Any JSON-RPC answer to ping (even -32601 from a SUT without ping) shows it is still there.
-    const after = await ctx.session.connection.client.ping({ timeout: ctx.timeoutMs }).then(
-      () => undefined,
-      (e: unknown) => (e instanceof ProtocolError ? undefined : describeError(e)),
-    );
+    // Any JSON-RPC answer (even -32601 from a SUT without ping) shows it is still there.
+    const after = await stillAnswers(ctx.session, ctx.timeoutMs);
+    const probe = speaksModern(ctx.session) ? 'tools/list' : 'ping';
     return verdict(
       after === undefined,
-      `a ${OVERSIZED_BYTES / 1024 / 1024} MiB tools/call was ${first}; afterwards ${after === undefined ? 'ping answered' : `ping failed: ${after}`}`,
+      `a ${OVERSIZED_BYTES / 1024 / 1024} MiB tools/call was ${first}; afterwards ${after === undefined ? `${probe} answered` : `${probe} failed: ${after}`}`,
     );
   },
 });

@@ -128,6 +128,9 @@ export class Downstream {
           ('type' in this.entry && this.entry.type === 'sse')
             ? 'legacy'
             : 'auto',
+        // A 2025-only stdio server may leave server/discover unanswered: a short probe leaves the
+        // initialize fallback most of the deadline. (Over HTTP every server answers it.)
+        probe: { timeoutMs: Math.max(100, Math.floor(this.owner.timeoutMs / 4)) },
       },
       // A 2026-era backend's input_required is fulfilled through the relays (relay.ts) for a 2025 client.
       // DEFECT input-required-unfulfilled: it is not, and the call fails.
