@@ -5,9 +5,15 @@ import { zodProblems } from '../config/problems.js';
 import { HarnessError, type Problem } from '../errors.js';
 import { type PlanOptions, planScenario } from '../runner/plan.js';
 import type { Plan, PlannedStep } from '../runner/plan-types.js';
-import { type LoadOptions, type LoadOptionsInput, LoadOptionsSchema } from '../schema/load.js';
+import {
+  type LoadOptions,
+  type LoadOptionsInput,
+  LoadOptionsSchema,
+  type TimelineAction,
+} from '../schema/load.js';
 import { executorFor } from './executors/registry.js';
 import type { Executor } from './executors/types.js';
+import { readTimeline } from './timeline.js';
 
 /**
  * Load options → a validated plan, every problem at once (exit 2) before
@@ -21,6 +27,8 @@ export interface LoadPlan {
   plan: Plan;
   /** How to start the fleet process: its file, the built-in name, or the resolved spec. */
   fleetRef: { file: string } | { spec: NonNullable<Plan['fleet']> };
+  /** The fault timeline's actions (none without `faults`). */
+  timeline: TimelineAction[];
 }
 
 export async function planLoad(input: LoadOptionsInput): Promise<LoadPlan> {
@@ -61,6 +69,10 @@ export async function planLoad(input: LoadOptionsInput): Promise<LoadPlan> {
     }
   }
   if (plan) problems.push(...unknownTools(plan, options.tool ? 'tool' : 'scenario'));
+  const timeline = options.faults
+    ? await readTimeline(options.faults, plan?.fleet)
+    : { actions: [], problems: [] };
+  problems.push(...timeline.problems);
   if (problems.length > 0 || !plan) throw invalid(problems);
   const fleet = plan.fleet;
   if (!fleet)
@@ -70,7 +82,7 @@ export async function planLoad(input: LoadOptionsInput): Promise<LoadPlan> {
     : options.tool && (options.fleet ?? 'conformance') === 'conformance'
       ? { file: 'conformance' }
       : { spec: fleet };
-  return { options, executor, plan, fleetRef };
+  return { options, executor, plan, fleetRef, timeline: timeline.actions };
 }
 
 function invalid(problems: Problem[]): HarnessError {

@@ -16,6 +16,7 @@ import { startFleetProcess, withStdioMocks } from './fleet-process.js';
 import { planLoad } from './plan-load.js';
 import { buildReport } from './report.js';
 import type { IterationStep, WorkerTask } from './task.js';
+import { type RunningTimeline, recoveryOf, startTimeline } from './timeline.js';
 import { runWorkers } from './workers.js';
 
 /**
@@ -36,7 +37,7 @@ export interface LoadHooks {
 const DEFAULT_MAX_IN_FLIGHT = 256;
 
 export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): Promise<LoadReport> {
-  const { options, executor, plan, fleetRef } = await planLoad(input);
+  const { options, executor, plan, fleetRef, timeline } = await planLoad(input);
   const cleanup: Array<() => Promise<unknown>> = [];
   try {
     const dir = await mkdtemp(join(tmpdir(), 'mcp-harness-load-'));
@@ -83,13 +84,17 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       hotPath: options.hotPath,
     }));
     let startedAt = new Date();
+    let faults: RunningTimeline | undefined;
+    cleanup.push(async () => faults?.stop());
     const result = await runWorkers(tasks, {
       ...hooks,
       onStart: (us) => {
         startedAt = new Date(Date.now() + (us - nowUs()) / 1000);
+        if (timeline.length > 0) faults = startTimeline(timeline, fleet, us);
         hooks.onStart?.(us);
       },
     });
+    await faults?.stop();
     return buildReport({
       options,
       executor: executor.name,
@@ -100,6 +105,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       workers,
       targetRate: peakRate,
       result,
+      timeline: faults ? recoveryOf(faults.applied, result.seconds) : [],
     });
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => {});
