@@ -20,7 +20,7 @@ import type { RenderOptions } from './reporter.js';
  */
 export const loadConsoleReporter: LoadReporter = { name: 'console', render: renderLoadConsole };
 
-const LABEL_WIDTH = 22;
+const LABEL_WIDTH = 32;
 const CELL_WIDTH = 11;
 
 function dots(label: string): string {

@@ -1,5 +1,6 @@
 import { LOAD_METRIC_ALIASES, totalErrors } from '../load/thresholds.js';
 import { formatSigned } from '../measure/format.js';
+import { LatencyHistogram } from '../measure/histogram.js';
 import type { HistogramSummary } from '../schema/histogram.js';
 import type { ErrorCounts, LoadReport } from '../schema/load.js';
 import { formatDuration, formatTags } from './format.js';
@@ -35,12 +36,11 @@ export function loadRows(report: Pick<LoadReport, 'histograms'>): LoadRow[] {
       const tags = formatTags(h.tags);
       const label = `${LABELS[h.metric] ?? h.metric}${tags ? ` ${tags}` : ''}`;
       if (h.signed) {
-        const s = h.signed;
-        const cells = [s.p50, s.p90, s.p99, s.p99, s.max].map((v) =>
-          formatSigned(v, undefined, formatDuration),
+        // The signed summary has no p99.9: read every column from the decoded histogram (both parts).
+        const d = LatencyHistogram.decode(h.hdr, h.hdrNegative, { signed: true });
+        const cells = [50, 90, 99, 99.9, 100].map((p) =>
+          formatSigned(d.percentile(p), undefined, formatDuration),
         );
-        // A signed summary has no p99.9: show it as not known rather than repeat p99.
-        cells[3] = '—';
         return { label, count: h.count, cells };
       }
       return { label, count: h.count, cells: [h.p50, h.p90, h.p99, h.p999, h.max].map(formatDuration) };
