@@ -76,7 +76,8 @@ async function readSse(body: AsyncIterable<Buffer>, id: number): Promise<Request
   let answer: RequestOutcome | undefined;
   const parser = createParser({
     onEvent(event) {
-      if (answer) return;
+      // An event without data primes resumability (its id only); it carries no message.
+      if (answer || event.data === '') return;
       let message: { id?: unknown } | undefined;
       try {
         message = JSON.parse(event.data);

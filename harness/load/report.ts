@@ -1,4 +1,5 @@
 import { HistogramSet } from '../measure/histogram-set.js';
+import type { HistogramSummary } from '../schema/histogram.js';
 import type { ExecutorName, LoadOptions, LoadReport } from '../schema/load.js';
 import { addErrors, emptyErrors } from './task.js';
 import type { WorkersResult } from './workers.js';
@@ -17,6 +18,7 @@ export interface ReportInput {
   /** Extra histograms (attribution) and the fault timeline. */
   histograms?: HistogramSet;
   timeline?: LoadReport['timeline'];
+  attribution?: LoadReport['attribution'];
 }
 
 export function buildReport(input: ReportInput): LoadReport {
@@ -57,10 +59,18 @@ export function buildReport(input: ReportInput): LoadReport {
     errors,
     achievedRate: seconds > 0 ? completed / seconds : 0,
     ...(input.targetRate !== undefined ? { targetRate: input.targetRate } : {}),
-    histograms: [...merged.encode(), ...histograms.encode()],
+    histograms: [...merged.encode(), ...withCalibrationError(histograms, input.attribution)],
     seconds: input.result.seconds,
     timeline: input.timeline ?? [],
+    ...(input.attribution ? { attribution: input.attribution } : {}),
     thresholds: [],
     eras,
   };
+}
+
+/** Overhead entries carry the calibration's spread as their ± (errorUs), as run reports do. */
+function withCalibrationError(set: HistogramSet, attribution: LoadReport['attribution']): HistogramSummary[] {
+  return set
+    .encode()
+    .map((h) => (h.signed && attribution ? { ...h, errorUs: attribution.harnessCostSpreadUs } : h));
 }

@@ -6,16 +6,19 @@ import type { Fleet } from '../../mocks/server/fleet.js';
 import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
 import { HarnessError } from '../errors.js';
 import { nowUs } from '../measure/clock.js';
+import type { HistogramSet } from '../measure/histogram-set.js';
 import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
 import type { PlannedStep } from '../runner/plan-types.js';
 import type { LoadOptionsInput, LoadReport, LoadSecond } from '../schema/load.js';
 import type { Endpoint } from '../schema/target.js';
 import type { Connection } from '../target/connect.js';
 import { openTarget, type Target } from '../target/target.js';
+import { attributionHistograms, matchSamples, sampledRecords } from './attribution.js';
+import { calibrateAtLoad } from './calibrate-load.js';
 import { startFleetProcess, withStdioMocks } from './fleet-process.js';
 import { planLoad } from './plan-load.js';
 import { buildReport } from './report.js';
-import type { IterationStep, WorkerTask } from './task.js';
+import type { CallSample, IterationStep, WorkerTask } from './task.js';
 import { type RunningTimeline, recoveryOf, startTimeline } from './timeline.js';
 import { runWorkers } from './workers.js';
 
@@ -95,6 +98,16 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       },
     });
     await faults?.stop();
+    const attribution =
+      (options.attribution ?? (plan.target.pattern === 'gateway' || plan.target.pattern === 'chain'))
+        ? await attribute(
+            tasks,
+            result.done.flatMap((d) => d.samples),
+            fleet,
+            endpoints,
+            dir,
+          )
+        : undefined;
     return buildReport({
       options,
       executor: executor.name,
@@ -106,10 +119,39 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       targetRate: peakRate,
       result,
       timeline: faults ? recoveryOf(faults.applied, result.seconds) : [],
+      histograms: attribution?.histograms,
+      attribution: attribution?.summary,
     });
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => {});
   }
+}
+
+/** Match the samples in the call logs, calibrate the harness at the same load, and split service time. */
+async function attribute(
+  tasks: WorkerTask[],
+  samples: CallSample[],
+  fleet: Fleet,
+  endpoints: Record<string, Endpoint>,
+  dir: string,
+): Promise<{ histograms: HistogramSet; summary: NonNullable<LoadReport['attribution']> }> {
+  const byTrace = await sampledRecords(fleet, [...new Set(tasks.map((t) => t.tracePrefix))]);
+  const matched = matchSamples(samples, byTrace);
+  const first = Object.values(endpoints)[0] as Endpoint;
+  const cost =
+    matched.length > 0 ? await calibrateAtLoad(tasks, first, fleet, dir) : { p50: 0, spread: 0, count: 0 };
+  const histograms = attributionHistograms(matched, cost.p50);
+  return {
+    histograms,
+    summary: {
+      method: 'traceparent',
+      sampled: samples.filter((s) => s.ok).length,
+      matched: matched.length,
+      harnessCostUs: Math.round(cost.p50),
+      harnessCostSpreadUs: Math.round(cost.spread),
+      calibrationCalls: cost.count,
+    },
+  };
 }
 
 /** The connections the iteration's calls use. */

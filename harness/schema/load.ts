@@ -69,6 +69,12 @@ export const LoadOptionsSchema = z
       .boolean()
       .default(true)
       .describe('Streamable HTTP: send pre-serialized JSON-RPC over undici (false: through the SDK client)'),
+    attribution: z
+      .boolean()
+      .optional()
+      .describe(
+        'per-hop attribution (downstream vs overhead, harness cost calibrated at the same load); default: on for gateway and chain targets',
+      ),
     sampleRate: z
       .number()
       .positive()
@@ -168,6 +174,22 @@ export const LoadReportSchema = z
     targetRate: z.number().nonnegative().optional(),
     histograms: z.array(HistogramSummarySchema),
     seconds: z.array(LoadSecondSchema),
+    /** Per-hop attribution: sampled calls matched in the call logs, and the harness cost subtracted. */
+    attribution: z
+      .object({
+        method: z.literal('traceparent'),
+        sampled: z.number().int().nonnegative().describe('successful calls that carried a traceparent'),
+        matched: z.number().int().nonnegative().describe('of those, found in a mock call log'),
+        harnessCostUs: z.number().int().describe('median client cost per call, calibrated at the same load'),
+        harnessCostSpreadUs: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe('half the interquartile range of that cost'),
+        calibrationCalls: z.number().int().nonnegative(),
+      })
+      .strict()
+      .optional(),
     /** Fault timeline: when each action happened and how long until errors stopped. */
     timeline: z
       .array(
