@@ -51,7 +51,7 @@ export async function planLoad(input: LoadOptionsInput): Promise<LoadPlan> {
     });
 
   let plan: Plan | undefined;
-  if (problems.length === 0 || options.scenario !== undefined || options.tool !== undefined) {
+  if ((options.scenario === undefined) !== (options.tool === undefined)) {
     try {
       const source = options.scenario ?? {
         name: options.tool,
@@ -60,7 +60,7 @@ export async function planLoad(input: LoadOptionsInput): Promise<LoadPlan> {
       };
       plan = await planScenario(source, { target: options.target as PlanOptions['target'] });
     } catch (e) {
-      if (!(e instanceof HarnessError) || e.code !== 'INVALID_CONFIG') throw e;
+      if (!(e instanceof HarnessError) || e.exitCode !== 2) throw e;
       problems.push(
         ...e.problems.map((p) => (options.tool && p.path.startsWith('steps') ? { ...p, path: 'tool' } : p)),
       );
