@@ -11,15 +11,14 @@ export function eraOfVersion(version: string): Era {
 }
 
 /**
- * The era a check run speaks: the one the target pins, or (protocol `auto`)
- * what the target's own connection negotiated.
+ * The eras a check run asks about: the one the target pins, or both for
+ * `auto` (a client that speaks either: the SUT should serve it in both).
  */
-export function eraInUse(ctx: Pick<CheckContext, 'target'>): Era {
+export function erasInUse(ctx: Pick<CheckContext, 'target'>): readonly Era[] {
   const asked: string = ctx.target.spec.protocol;
-  if (asked === 'legacy') return 'legacy';
-  if (asked !== 'auto') return 'modern';
-  const negotiated = [...ctx.target.connections.values()][0]?.client.getNegotiatedProtocolVersion();
-  return negotiated ? eraOfVersion(negotiated) : 'legacy';
+  if (asked === 'legacy') return ['legacy'];
+  if (asked === 'auto') return ERAS;
+  return ['modern'];
 }
 
 /** The target's `protocol` value that pins an era (the schema's own spelling of it). */

@@ -1,7 +1,7 @@
 import { ERA_VERSION, type Era } from '../schema/era.js';
 import type { CheckResult } from '../schema/result.js';
 import type { CheckContext } from './context.js';
-import { ERAS, eraInUse } from './era.js';
+import { ERAS, erasInUse } from './era.js';
 
 /**
  * A check is one conformance assertion: plain data plus `run(ctx)`. Failures
@@ -69,10 +69,10 @@ export function check(def: Check): Check {
     ...def,
     eras,
     async run(ctx) {
-      const era = eraInUse(ctx);
-      if (eras.includes(era)) return def.run(ctx);
-      const wanted = eras.map((e) => `${e} (${ERA_VERSION[e]})`).join(', ');
-      return skip(`applies to the ${wanted} era; this run speaks ${era} (${ERA_VERSION[era]})`);
+      const inUse = erasInUse(ctx);
+      if (eras.some((e) => inUse.includes(e))) return def.run(ctx);
+      const named = (list: readonly Era[]) => list.map((e) => `${e} (${ERA_VERSION[e]})`).join(', ');
+      return skip(`applies to the ${named(eras)} era; this run speaks ${named(inUse)}`);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { describeCall, resolveTools } from '../gateway/resilience-util.js';
+import { describeCall, listedAs } from '../gateway/resilience-util.js';
 import { check, fail, pass, skip } from '../types.js';
 import { erasSeen, plain, serversServing, toolOf } from './util.js';
 
@@ -26,16 +26,21 @@ export const legacyClientModernBackend = check({
     const servers = serversServing(ctx, ['modern', 'dual']);
     const modern = servers.map((s) => toolOf(s, plain)).filter((t): t is string => t !== undefined);
     if (modern.length === 0) return skip('the fleet has no server that serves 2026-07-28');
-    const r = await resolveTools(ctx, modern);
-    if (!r.names) return r.verdict;
-    const listed = new Set((await ctx.session.tools()).map((t) => t.name));
+    let tools = await ctx.session.tools();
+    // A backend the gateway was still connecting to may join the list a moment later: list once more.
+    const missing = (list: typeof tools) =>
+      modern.some((l) => !listedAs(ctx, list, ...(l.split('.') as [string, string])));
+    if (missing(tools)) tools = await ctx.session.tools();
     const problems: string[] = [];
     const seen: Record<string, unknown> = {};
-    for (const [i, name] of r.names.entries()) {
-      const logical = modern[i]!;
+    for (const logical of modern) {
       const [server, tool] = logical.split('.') as [string, string];
-      if (!listed.has(name)) problems.push(`${logical} (${name}) is not in the 2025 client's tools/list`);
-      const call = await ctx.session.call(name);
+      const listed = listedAs(ctx, tools, server, tool);
+      if (!listed) {
+        problems.push(`${logical} is not in the 2025 client's tools/list`);
+        continue;
+      }
+      const call = await ctx.session.call(listed.name);
       seen[logical] = { call: describeCall(call), backendEras: await erasSeen(ctx, server, tool) };
       if (call.outcome !== 'ok') problems.push(`${logical}: ${describeCall(call)}`);
     }

@@ -1,4 +1,4 @@
-import { describeCall, resolveTools } from '../gateway/resilience-util.js';
+import { describeCall, listedAs } from '../gateway/resilience-util.js';
 import { check, fail, pass, skip } from '../types.js';
 import { eraClient, isVerdict, plain, serversServing, toolOf } from './util.js';
 
@@ -25,18 +25,23 @@ export const modernClientLegacyBackend = check({
       .map((s) => toolOf(s, plain))
       .filter((t): t is string => t !== undefined);
     if (legacy.length === 0) return skip('the fleet has no 2025-only server with a plain tool');
-    const r = await resolveTools(ctx, legacy);
-    if (!r.names) return r.verdict;
     const client = await eraClient(ctx, 'modern');
     if (isVerdict(client)) return client;
-    const listed = new Set((await client.session.tools()).map((t) => t.name));
+    let tools = await client.session.tools();
+    // A backend the gateway was still connecting to may join the list a moment later: list once more.
+    const missing = (list: typeof tools) =>
+      legacy.some((l) => !listedAs(ctx, list, ...(l.split('.') as [string, string])));
+    if (missing(tools)) tools = await client.session.tools();
     const problems: string[] = [];
     const seen: Record<string, string> = {};
-    for (const [i, name] of r.names.entries()) {
-      const logical = legacy[i]!;
-      if (!listed.has(name))
-        problems.push(`${logical} (${name}) is not in the 2026-07-28 client's tools/list`);
-      const call = await client.session.call(name);
+    for (const logical of legacy) {
+      const [server, tool] = logical.split('.') as [string, string];
+      const listed = listedAs(ctx, tools, server, tool);
+      if (!listed) {
+        problems.push(`${logical} is not in the 2026-07-28 client's tools/list`);
+        continue;
+      }
+      const call = await client.session.call(listed.name);
       seen[logical] = describeCall(call);
       if (call.outcome !== 'ok') problems.push(`${logical}: ${describeCall(call)}`);
     }

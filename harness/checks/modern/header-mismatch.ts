@@ -1,6 +1,6 @@
 import { onWire } from '../http/wire.js';
 import { check, fail, pass, skip } from '../types.js';
-import { describeExchange, sendModern } from './wire.js';
+import { describeExchange, discovered, sendModern } from './wire.js';
 
 /** The error a 2026-07-28 server answers when the routing headers and the body disagree. */
 export const HEADER_MISMATCH = -32020;
@@ -25,6 +25,8 @@ export const headerMismatch = check({
     'are both answered with a JSON-RPC error -32020 (and nothing is called)',
   run: (ctx) =>
     onWire(ctx, async (wire) => {
+      const unserved = await discovered(wire);
+      if (unserved) return unserved;
       const listed = await sendModern(wire, 'tools/list');
       const tools = (listed.result?.tools as Array<{ name: string }> | undefined) ?? [];
       if (!listed.result) return fail(`tools/list with matching headers: ${describeExchange(listed)}`);

@@ -6,6 +6,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { ERA_VERSION } from '../../schema/era.js';
 import { parseLoosely, request, responseTo, send, type Wire, type WireReply } from '../http/wire.js';
+import { blocked, type Verdict } from '../types.js';
 
 /**
  * The 2026-07-28 wire, for checks that look at what the SDK client hides: a
@@ -73,6 +74,21 @@ export async function sendModern(
   if (answer && 'result' in answer) out.result = answer.result as Record<string, unknown>;
   if (answer && 'error' in answer) out.error = answer.error as ModernExchange['error'];
   return out;
+}
+
+/**
+ * A modern check's precondition: the SUT answers server/discover with
+ * 2026-07-28. Undefined when it does; otherwise the check is blocked by
+ * modern.discover (which reports the finding).
+ */
+export async function discovered(wire: Wire): Promise<Verdict | undefined> {
+  const x = await sendModern(wire, 'server/discover');
+  const versions = x.result?.supportedVersions;
+  if (Array.isArray(versions) && versions.includes(MODERN_VERSION)) return undefined;
+  return blocked(
+    `the SUT does not serve ${MODERN_VERSION}: server/discover: ${describeExchange(x)}`,
+    'modern.discover',
+  );
 }
 
 /** An exchange in words, for observations. */

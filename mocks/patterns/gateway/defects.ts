@@ -94,7 +94,7 @@ export const DEFECTS = {
     'connects to every backend with the 2025 initialize handshake only, so a 2026-07-28-only backend is unreachable',
   'input-required-unfulfilled':
     "does not fulfil a 2026-era backend's input_required for a 2025 client (no sampling/elicitation request relayed): the call fails",
-  'result-type-dropped': 'strips resultType from the 2026-07-28 results it answers with a JSON body',
+  'result-type-dropped': 'strips resultType from its 2026-07-28 prompts/list results (JSON bodies)',
   'legacy-backends-hidden':
     'lists to 2026-07-28 clients only the backends that speak 2026-07-28 (2025-only backends are hidden from them)',
   'modern-backends-hidden':

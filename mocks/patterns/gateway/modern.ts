@@ -65,10 +65,12 @@ export function modernFace(gw: GatewayContext): ModernFace {
   };
 }
 
-/** A fetch whose JSON answers have no `result.resultType` (the result-type-dropped defect). */
+/** A fetch whose JSON prompts/list answers have no `result.resultType` (the result-type-dropped defect). */
 function withoutResultType(fetch: McpHttpHandler['fetch']): McpHttpHandler['fetch'] {
   return async (request, options) => {
     const response = await fetch(request, options);
+    const method = (options?.parsedBody as { method?: unknown } | undefined)?.method;
+    if (method !== 'prompts/list') return response; // the list clients read least
     if (!response.headers.get('content-type')?.includes('application/json')) return response;
     const body = (await response.json()) as { result?: Record<string, unknown> };
     if (body.result) delete body.result.resultType;
