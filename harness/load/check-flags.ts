@@ -43,7 +43,7 @@ async function planProblems(flags: LoadFlags): Promise<Problem[]> {
     return [];
   } catch (e) {
     if (!(e instanceof HarnessError)) return [];
-    return e.problems.map((p) => ({ ...p, path: FLAG_OF[p.path] ?? p.path }));
+    return asFlags(e).problems;
   }
 }
 
@@ -57,4 +57,10 @@ function parseObject(text: string | undefined): Record<string, unknown> | undefi
   } catch {
     return undefined;
   }
+}
+
+/** The same error with the options' top-level names (`tool`, `target`, …) as the flags that set them. */
+export function asFlags(e: HarnessError): HarnessError {
+  const problems = e.problems.map((p) => ({ ...p, path: FLAG_OF[p.path] ?? p.path }));
+  return new HarnessError(e.code, e.message, { problems, cause: e.cause });
 }

@@ -86,6 +86,31 @@ describe('mcp-harness load', () => {
     expect(stages.stderr).toContain("--stages[2]: expected 'duration:target' such as '10s:100', got '5s'");
   });
 
+  it('exits 2 listing rate ≤ 0, an unknown tool, malformed stages and shard 3/2 in one run', async () => {
+    const r = await runCli(
+      [
+        'load',
+        '--target',
+        target,
+        '--tool',
+        'tracker.nope',
+        '--executor',
+        'constant-arrival-rate',
+        '--rate',
+        '-5/s',
+      ].concat(['--stages', '10s:1,oops', '--shard', '3/2']),
+      { cwd: dir },
+    );
+    expect(r.code).toBe(2);
+    for (const line of [
+      "--rate: expected a rate > 0 such as 500/s, got '-5/s'",
+      "--tool: no tool 'nope' on fleet server 'tracker' (it has get_issue)",
+      "--stages[1]: expected 'duration:target' such as '10s:100', got 'oops'",
+      "--shard: expected i/n with 1 ≤ i ≤ n, got '3/2'",
+    ])
+      expect(r.stderr).toContain(line);
+  });
+
   it('exits 2 on a tool the target does not serve, naming the tools it has', async () => {
     const r = await runCli(
       ['load', '--target', target, '--tool', 'tracker.nope', '--rate', '10', '--duration', '1s'],
@@ -94,7 +119,7 @@ describe('mcp-harness load', () => {
       },
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("no tool 'nope' on fleet server 'tracker' (it has get_issue)");
+    expect(r.stderr).toContain("--tool: no tool 'nope' on fleet server 'tracker' (it has get_issue)");
   });
 
   it('runs, writes every format, and exits 1 when a threshold fails', async () => {

@@ -58,7 +58,7 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
     .option('--format <formats...>', 'console, json, junit, md (comma or space separated)', ['console'])
     .option('--no-progress', 'no live progress on stderr')
     .action(async (flags: LoadCliFlags) => {
-      const { loadOptionsFromFlags } = await import('../../load/options.js');
+      const { asFlags, checkLoadFlags } = await import('../../load/check-flags.js');
       const { applyShard } = await import('../../load/shard.js');
       const { stagesDurationMs } = await import('../../load/stages.js');
       const { loadExitCode, withThresholds } = await import('../../load/thresholds.js');
@@ -66,7 +66,11 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
       const { createLoadProgress } = await import('../../report/load-progress.js');
       const problems: Problem[] = [];
       gather(problems, () => resolveLoadReporters(flags.format));
-      const options = gather(problems, () => loadOptionsFromFlags(flags));
+      const options = await checkLoadFlags(flags).catch((e: unknown) => {
+        if (!(e instanceof HarnessError)) throw e;
+        problems.push(...e.problems);
+        return undefined;
+      });
       if (!options || problems.length > 0) {
         throw new HarnessError('INVALID_ARGS', `invalid load flags (${problems.length})`, { problems });
       }
@@ -81,6 +85,8 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
         const raw = await runLoad(applyShard(options), {
           signal: controller.signal,
           onSecond: progress && ((s) => progress.second(s)),
+        }).catch((e: unknown) => {
+          throw e instanceof HarnessError ? asFlags(e) : e;
         });
         progress?.stop();
         const report = withThresholds(raw);
