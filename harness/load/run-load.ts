@@ -78,6 +78,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       endpoints,
       protocol: plan.target.protocol,
       timeoutMs: options.timeoutMs ?? plan.target.timeoutMs,
+      connectTimeoutMs: plan.target.timeoutMs,
       steps,
       perStep: options.scenario !== undefined,
       maxInFlight: Math.max(1, Math.floor(maxInFlight / workers)),

@@ -35,6 +35,7 @@ export interface OpenSessionsOptions {
   count: number;
   protocol: ProtocolChoice;
   timeoutMs: number;
+  connectTimeoutMs: number;
   hotPath: boolean;
   /** Undici connections for the hot path. */
   connections: number;
@@ -52,7 +53,7 @@ export async function openSessions(endpoint: Endpoint, opts: OpenSessionsOptions
     for (let i = 0; i < opts.count; i++)
       conns.push(
         await connectEndpoint(endpoint, {
-          timeoutMs: opts.timeoutMs,
+          timeoutMs: opts.connectTimeoutMs,
           protocol: opts.protocol,
           label: 'endpoint',
         }),

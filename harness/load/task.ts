@@ -21,7 +21,10 @@ export interface WorkerTask {
   /** Where each step's `client` goes (the target's connections). */
   endpoints: Record<string, Endpoint>;
   protocol: ProtocolChoice;
+  /** Per request. */
   timeoutMs: number;
+  /** Opening a session (the handshake): the target's timeout. */
+  connectTimeoutMs: number;
   steps: IterationStep[];
   /** Per-step histograms (scenarios); a single tool call needs none. */
   perStep: boolean;

@@ -36,6 +36,7 @@ export async function runWorker(
           count: sessions,
           protocol: task.protocol,
           timeoutMs: task.timeoutMs,
+          connectTimeoutMs: task.connectTimeoutMs,
           hotPath: task.hotPath,
           connections: schedule.loop === 'closed' ? schedule.vus : Math.max(1, task.maxInFlight),
         }),
