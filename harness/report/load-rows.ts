@@ -3,6 +3,7 @@ import { formatSigned } from '../measure/format.js';
 import { LatencyHistogram } from '../measure/histogram.js';
 import type { HistogramSummary } from '../schema/histogram.js';
 import type { ErrorCounts, LoadReport } from '../schema/load.js';
+import { SAMPLE_METRICS } from '../schema/sample.js';
 import { formatDuration, formatTags } from './format.js';
 
 /**
@@ -19,9 +20,12 @@ export interface LoadRow {
   cells: string[];
 }
 
-const LABELS: Record<string, string> = Object.fromEntries(
-  Object.entries(LOAD_METRIC_ALIASES).map(([alias, metric]) => [metric, alias.replace('_', ' ')]),
-);
+const LABELS: Record<string, string> = {
+  ...Object.fromEntries(
+    Object.entries(LOAD_METRIC_ALIASES).map(([alias, metric]) => [metric, alias.replace('_', ' ')]),
+  ),
+  [SAMPLE_METRICS.downstreamDuration]: 'downstream',
+};
 
 function rank(h: HistogramSummary): number {
   const base = LABELS[h.metric] === 'response time' ? 0 : LABELS[h.metric] === 'service time' ? 1 : 2;

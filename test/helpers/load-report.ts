@@ -23,6 +23,7 @@ export function loadReportOf(v: ReportValues): LoadReport {
   for (const us of v.responseUs) set.record('mcp_harness_load_response_time', {}, us);
   for (const us of v.serviceUs ?? v.responseUs) set.record('mcp_harness_load_service_time', {}, us);
   for (const us of v.overheadUs ?? []) set.record('overhead', { server: 'bench' }, us);
+  for (const us of v.overheadUs ?? []) set.record('downstream_duration', { server: 'bench' }, Math.abs(us));
   const completed = v.responseUs.length;
   const dropped = v.dropped ?? 0;
   return {

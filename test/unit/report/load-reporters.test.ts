@@ -31,6 +31,7 @@ describe('load reporters', () => {
     expect(text).toMatch(/dropped \.+: 7/);
     expect(text).toMatch(/errors \.+: 5 of 200 \(2.5%\)/);
     expect(text).toContain('isError 2 · jsonrpc 0 · http 3 · timeout 0 · transport 0 (503 ×3)');
+    expect(text).toMatch(/ {2}downstream server=bench \.+: 20 µs/);
     const order = ['response time', 'service time', 'overhead server=bench'].map((l) =>
       text.indexOf(`  ${l} .`),
     );
