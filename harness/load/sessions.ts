@@ -5,6 +5,7 @@ import {
   SdkErrorCode,
   type StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
+import { sleep } from '../runner/deadline.js';
 import type { Endpoint, ProtocolChoice } from '../schema/target.js';
 import { type Connection, connectEndpoint } from '../target/connect.js';
 import { resolveEnvRefs } from '../target/placeholders.js';
@@ -48,23 +49,22 @@ export async function openSessions(endpoint: Endpoint, opts: OpenSessionsOptions
   const close = async () => {
     await Promise.allSettled(conns.map((c) => c.close()));
   };
+  const connect = () =>
+    connectEndpoint(endpoint, {
+      timeoutMs: opts.connectTimeoutMs,
+      protocol: opts.protocol,
+      label: 'endpoint',
+    });
   try {
     // One at a time: a stdio endpoint spawns a process per session.
-    for (let i = 0; i < opts.count; i++)
-      conns.push(
-        await connectEndpoint(endpoint, {
-          timeoutMs: opts.connectTimeoutMs,
-          protocol: opts.protocol,
-          label: 'endpoint',
-        }),
-      );
+    for (let i = 0; i < opts.count; i++) conns.push(await connect());
   } catch (e) {
     await close();
     throw e;
   }
   const eras = conns.map((c) => c.client.getNegotiatedProtocolVersion() ?? 'unknown');
   const hot = opts.hotPath && endpoint.transport === 'http' && eras.every((e) => LEGACY_ERA.test(e));
-  if (hot) return httpPool(endpoint, conns, eras, opts, close);
+  if (hot) return httpPool(endpoint, conns, eras, opts, connect, close);
   const clients = conns.map((c) => c.client);
   return {
     eras,
@@ -79,6 +79,7 @@ function httpPool(
   conns: Connection[],
   eras: string[],
   opts: OpenSessionsOptions,
+  connect: () => Promise<Connection>,
   closeSessions: () => Promise<void>,
 ): SessionPool {
   const headers = resolveEnvRefs(endpoint.headers, 'endpoint.headers');
@@ -90,22 +91,48 @@ function httpPool(
     protocolVersion: eras[i],
   }));
   const templates = new Map<string, ReturnType<typeof toolCallTemplate>>();
+  // A 404 on a session means the server lost it (a restart): open a new one, as a client would.
+  const reopening = new Map<number, Promise<void>>();
+  let closed = false;
+  const reopen = (i: number) => {
+    if (reopening.has(i) || closed) return;
+    const p = connect()
+      .then(async (c) => {
+        if (closed) return c.close();
+        const old = conns[i];
+        conns[i] = c;
+        (sessions[i] as HttpSession).sessionId = (c.transport as StreamableHTTPClientTransport).sessionId;
+        await old?.close();
+      })
+      .catch(() => {})
+      // Not more often than every REOPEN_MS per session while the server keeps refusing.
+      .then(() => sleep(REOPEN_MS))
+      .finally(() => reopening.delete(i));
+    reopening.set(i, p);
+  };
   return {
     eras,
-    call(session, tool, args, id, traceparent) {
+    async call(session, tool, args, id, traceparent) {
       let t = templates.get(tool);
       if (!t) {
         t = toolCallTemplate(tool, args);
         templates.set(tool, t);
       }
-      return sender.send(sessions[session % sessions.length] as HttpSession, id, t.body(id, traceparent));
+      const i = session % sessions.length;
+      const outcome = await sender.send(sessions[i] as HttpSession, id, t.body(id, traceparent));
+      if (!outcome.ok && outcome.kind === 'http' && outcome.detail === '404') reopen(i);
+      return outcome;
     },
     async close() {
+      closed = true;
+      await Promise.allSettled([...reopening.values()]);
       await sender.close();
       await closeSessions();
     },
   };
 }
+
+const REOPEN_MS = 250;
 
 async function sdkCall(
   client: Client,

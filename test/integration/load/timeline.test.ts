@@ -54,6 +54,34 @@ describe('fault timeline under load', () => {
     expect(clear?.recoveredAfterUs as number).toBeLessThanOrEqual(1_000_000);
   });
 
+  it('a mock killed and restarted: errors while it is down, sessions reopened after (a restart loses them)', async () => {
+    const file = join(dir, 'kill.yaml');
+    await writeFile(
+      file,
+      [
+        'timeline:',
+        '  - { atMs: 800, action: kill, server: m }',
+        '  - { atMs: 1600, action: restart, server: m }',
+      ].join('\n'),
+    );
+    const r = await runLoad({
+      target: MESH,
+      fleet: fleet.file,
+      fleetAt: fleet.controlUrl,
+      tool: 'm.echo',
+      rate: 50,
+      durationMs: 3500,
+      workers: 1,
+      faults: file,
+    });
+    expect(r.timeline.map((t) => t.action)).toEqual(['kill', 'restart']);
+    const errors = r.errors.transport + r.errors.http;
+    expect(errors).toBeGreaterThan(10); // while it was down, and 404s for the lost session right after
+    expect(r.seconds.at(-1)?.ok).toBe(r.seconds.at(-1)?.requests); // the last second: all good again
+    expect(r.timeline[0]?.recoveredAfterUs).toBeNull();
+    expect(r.timeline[1]?.recoveredAfterUs).not.toBeNull();
+  });
+
   it('refuses a timeline naming an unknown server or a bad fault, with every problem', async () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(
