@@ -4,12 +4,38 @@ export { allQueries, DASHBOARDS, writeDashboards } from '../dashboards/index.js'
 export { createFleet, type Fleet, type FleetOptions, type McpServerEntry } from '../mocks/server/fleet.js';
 export type { MockHandle } from '../mocks/server/handle.js';
 export { connectRemoteFleet } from '../mocks/server/remote-fleet.js';
+export {
+  checkProbeConfig,
+  loadProbeConfig,
+  PROBE_METRICS,
+  type ProbeConfig,
+  type ProbeDaemon,
+  type ProbeResult,
+  pushProbeResults,
+  pushRunReport,
+  runProbe,
+  runRound,
+  startProbeDaemon,
+} from '../probes/index.js';
 export { type Baseline, BaselineSchema } from './checks/baseline.js';
-export { type CompareResult, type RunCompareOptions, renderCompareHtml, runCompare, writeCompareReports } from './compare/index.js';
 export type { CheckContext } from './checks/context.js';
+export {
+  type ProtocolFlag,
+  ProtocolFlagSchema,
+  parseProtocolFlag,
+  type RunChecksByEraOptions,
+  runChecksByEra,
+} from './checks/eras-run.js';
 export { SUITE_CHECKS } from './checks/registry.js';
 export { type ChecksRun, type RunChecksOptions, runChecks } from './checks/run-checks.js';
 export { type Check, check, SUITES, type SuiteName, type Verdict } from './checks/types.js';
+export {
+  type CompareResult,
+  type RunCompareOptions,
+  renderCompareHtml,
+  runCompare,
+  writeCompareReports,
+} from './compare/index.js';
 export { loadFleet } from './config/fleet-file.js';
 export { ERROR_CATALOG, EXIT, HarnessError, isHarnessError, type Problem } from './errors.js';
 export { type CheckTargetFlags, checkTargetOf } from './init/check-target.js';
@@ -70,16 +96,3 @@ export {
   TargetSpecSchema,
 } from './schema/target.js';
 export { type OpenTargetOptions, openTarget, type Target } from './target/target.js';
-export {
-  checkProbeConfig,
-  loadProbeConfig,
-  PROBE_METRICS,
-  type ProbeConfig,
-  type ProbeDaemon,
-  type ProbeResult,
-  pushProbeResults,
-  pushRunReport,
-  runProbe,
-  runRound,
-  startProbeDaemon,
-} from '../probes/index.js';

@@ -51,6 +51,9 @@ export const CheckResultSchema = z
       .array(z.string())
       .optional()
       .describe('--verbose: the messages the check sent and received, one line each (clipped)'),
+    era: EraSchema.optional().describe(
+      'check --protocol: the protocol era the run spoke (legacy 2025-11-25, modern 2026-07-28)',
+    ),
   })
   .strict();
 export type CheckResult = z.infer<typeof CheckResultSchema>;

@@ -16,6 +16,7 @@ interface CheckOptions extends CheckTargetFlags {
   push?: string;
   verbose?: boolean;
   concurrency?: number;
+  protocol?: string;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -44,6 +45,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--naming <rule>', 'with --url/--gateway-cmd: origin (default), identity, prefix or prefix:SEP')
     .option('--ready <signal>', 'with --gateway-cmd: handshake (default), log:REGEX or http:URL')
     .option('--fleet-at <url>', 'control API of a fleet already running (mcp-harness mock --port-base N)')
+    .option(
+      '--protocol <era>',
+      'legacy (2025-11-25), modern (2026-07-28) or both (every suite twice, side by side); default: the target’s protocol',
+    )
     .option('--verbose', "show each check's requests and answers under its result")
     .option(
       '--concurrency <n>',
@@ -53,7 +58,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .action(async (opts: CheckOptions) => {
       // Loaded on use: `mock --stdio` (what a SUT spawns) should not pay for the whole harness.
       const { checksTable } = await import('../../checks/list.js');
-      const { runChecks } = await import('../../checks/run-checks.js');
+      const { parseProtocolFlag, runChecksByEra } = await import('../../checks/eras-run.js');
       const { createProgress } = await import('../../report/console.js');
       const { appendStepSummary, renderMarkdown } = await import('../../report/markdown.js');
       const { writeReports } = await import('../../report/registry.js');
@@ -64,6 +69,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       }
       const { checkTargetOf } = await import('../../init/check-target.js');
       const target = checkTargetOf(opts);
+      if (opts.protocol !== undefined) parseProtocolFlag(opts.protocol); // exit 2 before anything starts
       const { createOtlpExport } = await import('../../measure/otlp.js');
       const otlp = opts.otlp === undefined ? undefined : createOtlpExport({ url: opts.otlp });
       const checkSpans = otlp?.checkSpans(String(opts.target ?? opts.url ?? opts.gatewayCmd));
@@ -75,8 +81,9 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       process.once('SIGTERM', abort);
       let progress: { tick(name: string, status?: string): void; stop(): void } | undefined;
       try {
-        const run = await runChecks({
+        const run = await runChecksByEra({
           target,
+          protocol: opts.protocol,
           suites: opts.suite?.flatMap((s) => s.split(',')),
           only: opts.only?.flatMap((s) => s.split(',')),
           expectedFailures: opts.expectedFailures,
