@@ -8,11 +8,11 @@ import { classifyAnswer, type RequestOutcome } from './wire.js';
  * answer as JSON or as an SSE stream (the first event carrying our id).
  */
 export interface HttpSession {
-  url: string;
+  /** Every header of this session's requests, built once (see HttpSender.headersFor). */
   headers: Record<string, string>;
-  sessionId?: string;
-  protocolVersion?: string;
 }
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export class HttpSender {
   private readonly pool: Pool;
@@ -35,32 +35,41 @@ export class HttpSender {
     };
   }
 
+  /** The headers of a session's requests: the endpoint's, the session id and the negotiated version. */
+  headersFor(sessionId: string | undefined, protocolVersion: string | undefined): Record<string, string> {
+    return {
+      ...this.base,
+      ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
+      ...(protocolVersion ? { 'mcp-protocol-version': protocolVersion } : {}),
+    };
+  }
+
+  /**
+   * One request. The deadline is undici's own (no answer, or no further
+   * bytes, within `timeoutMs`): no timer or abort signal per request.
+   */
   async send(session: HttpSession, id: number, body: string): Promise<RequestOutcome> {
-    const headers: Record<string, string> = { ...this.base };
-    if (session.sessionId) headers['mcp-session-id'] = session.sessionId;
-    if (session.protocolVersion) headers['mcp-protocol-version'] = session.protocolVersion;
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new TimeoutError()), this.timeoutMs);
     try {
       const res = await this.pool.request({
         method: 'POST',
         path: this.path,
-        headers,
+        headers: session.headers,
         body,
-        signal: ac.signal,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
       });
-      const type = String(res.headers['content-type'] ?? '');
       if (res.statusCode !== 200) {
         await res.body.dump();
         return { ok: false, kind: 'http', detail: String(res.statusCode) };
       }
-      if (type.startsWith('text/event-stream')) return await readSse(res.body, id);
+      const type = res.headers['content-type'];
+      if (typeof type === 'string' && type.startsWith('text/event-stream'))
+        return await readSse(res.body, id);
       return classifyAnswer(JSON.parse(await res.body.text()));
     } catch (e) {
-      if (ac.signal.aborted) return { ok: false, kind: 'timeout' };
-      return { ok: false, kind: 'transport', detail: codeOf(e) };
-    } finally {
-      clearTimeout(timer);
+      const code = codeOf(e);
+      if (TIMEOUT_CODES.has(code)) return { ok: false, kind: 'timeout' };
+      return { ok: false, kind: 'transport', detail: code };
     }
   }
 
@@ -68,8 +77,6 @@ export class HttpSender {
     return this.pool.close().catch(() => {});
   }
 }
-
-class TimeoutError extends Error {}
 
 /** The first SSE event that is the answer to `id` (progress and other notifications are skipped). */
 async function readSse(body: AsyncIterable<Buffer>, id: number): Promise<RequestOutcome> {

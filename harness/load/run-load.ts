@@ -98,6 +98,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
         hooks.onStart?.(us);
       },
     });
+    const durationUs = Math.max(0, nowUs() - result.startUs);
     await faults?.stop();
     const attribution =
       (options.attribution ?? (plan.target.pattern === 'gateway' || plan.target.pattern === 'chain'))
@@ -115,7 +116,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       targetName: plan.targetName,
       pattern: plan.target.pattern,
       startedAt,
-      durationUs: Math.max(0, nowUs() - result.startUs),
+      durationUs,
       workers,
       targetRate: peakRate,
       result,

@@ -85,10 +85,7 @@ function httpPool(
   const headers = resolveEnvRefs(endpoint.headers, 'endpoint.headers');
   const sender = new HttpSender(endpoint.url, headers, opts.connections, opts.timeoutMs);
   const sessions: HttpSession[] = conns.map((c, i) => ({
-    url: endpoint.url,
-    headers,
-    sessionId: (c.transport as StreamableHTTPClientTransport).sessionId,
-    protocolVersion: eras[i],
+    headers: sender.headersFor((c.transport as StreamableHTTPClientTransport).sessionId, eras[i]),
   }));
   const templates = new Map<string, ReturnType<typeof toolCallTemplate>>();
   // A 404 on a session means the server lost it (a restart): open a new one, as a client would.
@@ -101,7 +98,10 @@ function httpPool(
         if (closed) return c.close();
         const old = conns[i];
         conns[i] = c;
-        (sessions[i] as HttpSession).sessionId = (c.transport as StreamableHTTPClientTransport).sessionId;
+        (sessions[i] as HttpSession).headers = sender.headersFor(
+          (c.transport as StreamableHTTPClientTransport).sessionId,
+          c.client.getNegotiatedProtocolVersion() ?? eras[i],
+        );
         await old?.close();
       })
       .catch(() => {})
