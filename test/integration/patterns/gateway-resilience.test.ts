@@ -24,11 +24,12 @@ import {
 const tool = (server: string) => ({ name: 'q', result: { text: `from ${server}` } });
 const RESILIENCE_FLEET: FleetInput = {
   seed: 3,
+  // 2025-only: what is checked here (sessions expiring, sessions released) exists only in that era.
   servers: [
-    { name: 'a', transport: 'http', tools: [tool('a')] },
-    { name: 'b', transport: 'http', tools: [tool('b')] },
-    { name: 'c', transport: 'stdio', tools: [tool('c')] },
-    { name: 'd', transport: 'http', tools: [tool('d')] },
+    { name: 'a', transport: 'http', era: 'legacy', tools: [tool('a')] },
+    { name: 'b', transport: 'http', era: 'legacy', tools: [tool('b')] },
+    { name: 'c', transport: 'stdio', era: 'legacy', tools: [tool('c')] },
+    { name: 'd', transport: 'http', era: 'legacy', tools: [tool('d')] },
   ],
 };
 /** Long enough for a stdio mock to be spawned and initialized on a busy 2-core machine. */
