@@ -113,7 +113,9 @@ export function heldInflight(session: GatewaySession, ctx: ServerContext, held: 
 async function settle(session: GatewaySession, ctx: ServerContext, held: HeldCall): Promise<Answer> {
   // The client closing this round's stream cancels the call (2026-07-28: cancellation is closing the stream).
   const cancel = () => held.abandon('the client closed the request stream');
-  ctx.mcpReq.signal.addEventListener('abort', cancel, { once: true });
+  // DEFECT stream-close-ignored: the downstream call runs on (until its own timeout) after the client left.
+  if (!session.defects.has('stream-close-ignored'))
+    ctx.mcpReq.signal.addEventListener('abort', cancel, { once: true });
   try {
     const e = await held.next();
     if (e.kind === 'error') throw e.error;

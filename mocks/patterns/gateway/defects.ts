@@ -99,6 +99,8 @@ export const DEFECTS = {
     'lists to 2026-07-28 clients only the backends that speak 2026-07-28 (2025-only backends are hidden from them)',
   'modern-backends-hidden':
     'lists to 2025 clients only the backends it reaches with the 2025 handshake (a backend answering server/discover is hidden from them)',
+  'stream-close-ignored':
+    "does not cancel the downstream call when a 2026-07-28 client closes the call's stream (its way of cancelling)",
   'request-state-dropped':
     "forwards a modern client's retry to a 2026-era backend without its requestState and inputResponses",
 } as const satisfies Record<string, string>;

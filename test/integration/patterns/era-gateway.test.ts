@@ -1,5 +1,6 @@
 import type { Client, ClientOptions } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowUs } from '../../../harness/measure/clock.js';
 import { startModernBackend } from './era-modern-backend.js';
 import { startAsker } from './gateway-asker.js';
 import { type FleetHandle, fleetWithFile, type GatewayHandle, gatewayOn, textOf } from './gateway-setup.js';
@@ -210,3 +211,44 @@ describe('each era defect breaks its leg', () => {
     expect((await client(g, 'legacy')).c.getNegotiatedProtocolVersion()).toBe('2025-11-25');
   });
 });
+
+describe('cancellation in 2026-07-28: closing the stream', () => {
+  async function cancelled(defects: string[]): Promise<boolean> {
+    const g = await gateway(defects);
+    const { c } = await client(g, 'modern');
+    const plain = f.fleet.mocks.get('plain')!;
+    const fault = await plain.addFault({ type: 'hang', tools: ['noop'] });
+    try {
+      const since = nowUs();
+      const ac = new AbortController();
+      const pending = c
+        .callTool({ name: 'plain__noop', arguments: {} }, { signal: ac.signal })
+        .catch(() => 'aborted');
+      const reached = async () => (await plain.calls({ tool: 'noop', since })).at(-1);
+      await waitUntil(async () => (await reached()) !== undefined, 3000);
+      ac.abort();
+      await pending;
+      return await waitUntil(async () => (await reached())?.cancelled === true, 1500);
+    } finally {
+      await plain.removeFault(fault);
+    }
+  }
+
+  it("closing a round's stream cancels the 2025 backend's call (notifications/cancelled)", async () => {
+    expect(await cancelled([])).toBe(true);
+  });
+
+  it('stream-close-ignored: the backend call runs on', async () => {
+    expect(await cancelled(['stream-close-ignored'])).toBe(false);
+  });
+});
+
+/** Whether `cond` holds within `ms` (polled every 20 ms). */
+async function waitUntil(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await cond()) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
