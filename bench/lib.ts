@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { stopProcess } from '../harness/runner/calibration-fleet.js';
+import { stopProcess } from '../harness/runner/fleet-child.js';
 
 export { median } from '../harness/measure/baseline.js';
 

@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Fleet, McpServerEntry } from '../../mocks/server/fleet.js';
 import { cliCommand } from '../../mocks/server/package-root.js';
 import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
-import { HarnessError } from '../errors.js';
-import { stopProcess } from '../runner/calibration-fleet.js';
+import { spawnFleetChild } from '../runner/fleet-child.js';
 import type { FleetSpec } from '../schema/fleet.js';
 
 /**
@@ -22,8 +19,6 @@ export interface FleetProcess {
   stop(): Promise<void>;
 }
 
-const READY_MS = 15_000;
-
 /** Start `fleet` (a fleet file, `conformance`, or a spec written to `dir`) in a child process. */
 export async function startFleetProcess(
   fleet: { file: string } | { spec: FleetSpec },
@@ -38,22 +33,17 @@ export async function startFleetProcess(
   }
   const serversFile = join(dir, 'fleet.mcpServers.json');
   // The child writes its own mcpServers file too; ours (withStdioMocks) says the same.
-  const cli = cliCommand();
-  const child = spawn(cli.command, [...cli.args, 'mock', '--fleet', ref, '--mcp-servers', serversFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stop = () => stopProcess(child);
+  const proc = await spawnFleetChild(ref, serversFile, 'the mock fleet');
   try {
-    const controlUrl = await controlUrlOf(child);
-    const remote = withStdioMocks(await connectRemoteFleet(controlUrl, spec), ref);
+    const remote = withStdioMocks(await connectRemoteFleet(proc.controlUrl, spec), ref);
     return {
-      fleet: { ...remote, stop },
-      pid: child.pid as number,
-      controlUrl,
-      stop,
+      fleet: { ...remote, stop: proc.stop },
+      pid: proc.child.pid as number,
+      controlUrl: proc.controlUrl,
+      stop: proc.stop,
     };
   } catch (e) {
-    await stop();
+    await proc.stop();
     throw e;
   }
 }
@@ -86,39 +76,4 @@ export function withStdioMocks(remote: Fleet, fleetRef: string): Fleet {
       return path;
     },
   };
-}
-
-async function controlUrlOf(child: ChildProcess): Promise<string> {
-  const lines = createInterface({ input: child.stdout! });
-  let stderr = '';
-  child.stderr?.on('data', (c) => {
-    stderr = (stderr + c).slice(-2_000);
-  });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      (async () => {
-        for await (const line of lines) {
-          const m = /^control API\s+(\S+)/.exec(line);
-          if (m?.[1]) return m[1];
-        }
-        throw new HarnessError(
-          'SUT_START_FAILED',
-          `the mock fleet exited before it was ready: ${stderr.trim()}`,
-        );
-      })(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new HarnessError('SUT_START_FAILED', `the mock fleet was not ready within ${READY_MS} ms`),
-            ),
-          READY_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    child.stdout?.resume();
-  }
 }

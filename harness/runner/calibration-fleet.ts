@@ -1,14 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
 import type { MockHandle } from '../../mocks/server/handle.js';
-import { cliCommand } from '../../mocks/server/package-root.js';
 import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
 import { RemoteMockHandle } from '../../mocks/server/remote-handle.js';
 import type { Endpoint } from '../schema/target.js';
+import { spawnFleetChild } from './fleet-child.js';
 
 /**
  * Where the calibration mock runs, like what the harness measures: `local`
@@ -38,8 +35,6 @@ export function placementOf(
 function isLocal(m: MockHandle): boolean {
   return m.transport !== 'stdio' && !(m instanceof RemoteMockHandle);
 }
-
-const READY_MS = 15_000;
 
 export type ResponseMode = 'sse' | 'json';
 
@@ -126,59 +121,15 @@ export async function calibrationFleet(
   }
   const file = join(dir, `calibration-${transport}.json`);
   await writeFile(file, JSON.stringify(spec));
-  const cli = cliCommand();
-  const child = spawn(
-    cli.command,
-    [...cli.args, 'mock', '--fleet', file, '--mcp-servers', join(dir, `calibration-${transport}.mcp.json`)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const proc = await spawnFleetChild(
+    file,
+    join(dir, `calibration-${transport}.mcp.json`),
+    'the calibration mock',
   );
-  const stopChild = () => stopProcess(child);
   try {
-    const controlUrl = await controlUrlOf(child);
-    const remote = await connectRemoteFleet(controlUrl, spec);
-    return { ...remote, stop: stopChild };
+    return { ...(await connectRemoteFleet(proc.controlUrl, spec)), stop: proc.stop };
   } catch (e) {
-    await stopChild();
+    await proc.stop();
     throw e;
   }
-}
-
-async function controlUrlOf(child: ChildProcess): Promise<string> {
-  const lines = createInterface({ input: child.stdout! });
-  let stderr = '';
-  child.stderr?.on('data', (c) => {
-    stderr = (stderr + c).slice(-2_000);
-  });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      (async () => {
-        for await (const line of lines) {
-          const m = /^control API\s+(\S+)/.exec(line);
-          if (m?.[1]) return m[1];
-        }
-        throw new Error(`the calibration mock exited before it was ready: ${stderr.trim()}`);
-      })(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error('the calibration mock was not ready within 15 s')),
-          READY_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    // Keep draining stdout so the child never blocks on a full pipe.
-    child.stdout?.resume();
-  }
-}
-
-/** SIGTERM, then SIGKILL after 3 s; resolves when the child has exited. */
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
 }
