@@ -1,4 +1,5 @@
 import type { LoadReport } from '../schema/load.js';
+import type { FormatReporter } from './formats.js';
 import type { RenderOptions } from './reporter.js';
 
 /**
@@ -6,8 +7,6 @@ import type { RenderOptions } from './reporter.js';
  * (checks and scenarios), which a load test does not have, so load reports
  * have their own small registry (load-registry.ts) with the same shape.
  */
-export interface LoadReporter {
-  readonly name: string;
-  readonly fileName?: string;
+export interface LoadReporter extends FormatReporter<LoadReport> {
   render(report: LoadReport, options?: RenderOptions): string;
 }

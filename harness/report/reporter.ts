@@ -1,4 +1,5 @@
 import type { RunReport } from '../schema/result.js';
+import type { FormatReporter } from './formats.js';
 
 /** How a reporter should render this time (set by whoever writes the output). */
 export interface RenderOptions {
@@ -10,8 +11,4 @@ export interface RenderOptions {
  * One output format. A reporter with a `fileName` is written into the report
  * directory; one without (the console) is written to a stream.
  */
-export interface Reporter {
-  readonly name: string;
-  readonly fileName?: string;
-  render(report: RunReport, options?: RenderOptions): string | Promise<string>;
-}
+export type Reporter = FormatReporter<RunReport>;
