@@ -3,6 +3,7 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
   LOG_LEVEL_META_KEY,
+  type LoggingLevel,
   ProtocolError,
   type ServerContext,
 } from '@modelcontextprotocol/server';
@@ -93,8 +94,11 @@ export function heldInflight(session: GatewaySession, ctx: ServerContext, held: 
   return {
     era: 'modern',
     notify: (n) => ctx.mcpReq.notify(n as never).catch(() => {}),
+    // The request's own log level decides (none: no log messages). DEFECT log-level-ignored: every one goes.
     log: (level, data, logger) =>
-      ctx.mcpReq.notify({ method: 'notifications/message', params: { level, data, logger } } as never),
+      session.defects.has('log-level-ignored')
+        ? ctx.mcpReq.notify({ method: 'notifications/message', params: { level, data, logger } } as never)
+        : ctx.mcpReq.log(level as LoggingLevel, data, logger),
     send: async (method, params) => {
       const capability = NEEDS[method];
       // DEFECT mrtr-unbridged: the backend's question is refused instead of put to the modern client.

@@ -99,6 +99,8 @@ export const DEFECTS = {
     'lists to 2026-07-28 clients only the backends that speak 2026-07-28 (2025-only backends are hidden from them)',
   'modern-backends-hidden':
     'lists to 2025 clients only the backends it reaches with the 2025 handshake (a backend answering server/discover is hidden from them)',
+  'log-level-ignored':
+    "relays a backend's log messages to a 2026-07-28 client whatever log level its request asked for (or none)",
   'stream-close-ignored':
     "does not cancel the downstream call when a 2026-07-28 client closes the call's stream (its way of cancelling)",
   'request-state-dropped':

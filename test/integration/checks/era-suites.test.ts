@@ -22,6 +22,7 @@ describe.each([
       'modern.header-mismatch',
       'modern.result-type',
       'modern.mrtr-relayed',
+      'modern.log-level',
       'cross-era.modern-client-legacy-backend',
       'cross-era.input-to-modern-client',
     ],
@@ -34,7 +35,7 @@ describe.each([
     const wanted = Object.fromEntries(
       all.map((r) => [r.id, (applies as readonly string[]).includes(r.id) ? 'pass' : 'skip']),
     );
-    expect(all.length).toBe(8);
+    expect(all.length).toBe(9);
     expect(statuses, all.map(line).join('\n')).toEqual(wanted);
     for (const r of all.filter((x) => x.status === 'skip'))
       expect(r.reason).toMatch(`this run speaks ${era}`);

@@ -117,6 +117,7 @@ describe('defects', () => {
       'legacy-backends-hidden',
       'modern-backends-hidden',
       'stream-close-ignored',
+      'log-level-ignored',
     ];
     const covered = new Set([...DEFECT_CASES.map((c) => c.defect), ...elsewhere]);
     expect(DEFECT_NAMES.filter((n) => !covered.has(n))).toEqual([]);
