@@ -1,7 +1,8 @@
 import { ContentBlockSchema, ToolAnnotationsSchema } from '@modelcontextprotocol/core';
+import type { ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { faultDefinition } from '../../mocks/faults/registry.js';
-import { type EraChoice, EraChoiceSchema } from './era.js';
+import { type Era, type EraChoice, EraChoiceSchema } from './era.js';
 import { FaultSpecSchema } from './fault.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -11,10 +12,15 @@ const JsonSchemaObject = z
   .record(z.string(), z.unknown())
   .refine((s) => s.type === 'object', { message: 'expected a JSON Schema with type: object' });
 
-/** A tool handler in a TS/JS fleet: receives the arguments, returns a CallToolResult. */
+/**
+ * A tool handler in a TS/JS fleet: receives the arguments, returns a CallToolResult
+ * (or, on a modern connection, an input_required result). `era` is the era of the
+ * call; `mcp` is the SDK's request context (log, notify, elicitInput/requestSampling
+ * on legacy, inputResponses/requestState on modern).
+ */
 export type ToolHandler = (
   args: Record<string, unknown>,
-  ctx: { server: string; tool: string; signal: AbortSignal },
+  ctx: { server: string; tool: string; signal: AbortSignal; era: Era; mcp: ServerContext },
 ) => unknown;
 
 /**
@@ -141,9 +147,22 @@ export const PromptSpecSchema = z
       )
       .default([]),
     messages: z
-      .array(z.object({ role: z.enum(['user', 'assistant']), text: z.string() }).strict())
+      .array(
+        z
+          .object({
+            role: z.enum(['user', 'assistant']),
+            text: z.string().default(''),
+            content: ContentBlockSchema.optional().describe(
+              'a content block instead of text (image, resource…)',
+            ),
+          })
+          .strict()
+          .refine((m) => (m.text === '') !== (m.content === undefined), {
+            message: 'expected exactly one of text or content',
+          }),
+      )
       .min(1)
-      .describe('text may use {{args.name}}'),
+      .describe('text (and strings in content) may use {{args.name}}'),
   })
   .strict();
 

@@ -28,7 +28,7 @@ const METHOD: Record<AskKind, string> = {
  * modern one with an `input_required` result (MRTR) whose answer comes back in
  * `inputResponses` on the retried call. Only a client that declared the
  * capability is asked (a lenient mock asks anyway); the request is noted in the
- * call's record as sent (a modern client that did not is refused with -32021,
+ * call's record as sent (the connection notes a legacy request; a modern client that did not is refused with -32021,
  * a legacy one gets an isError result). The answer is "MODEL: TEXT" (sampling) or
  * "ACTION: CONTENT" (elicitation); a refusal or failure is an isError result.
  */
@@ -55,10 +55,11 @@ export async function askClient(
   const prompt =
     typeof args.prompt === 'string' ? args.prompt : kind === 'sampling' ? 'say hi' : 'your name?';
   if (conn.era === 'modern') return askByInputRequired(kind, prompt, ctx, record);
-  record?.sent.push({ method: METHOD[kind], atUs: nowUs() });
   try {
-    if (kind === 'elicitation') return elicited(await ctx.mcpReq.elicitInput(elicitParams(prompt)));
-    const r = await ctx.mcpReq.requestSampling(samplingParams(prompt));
+    // On the call's own stream: without relatedRequestId the SDK would use the GET stream, which may not be open.
+    const on = { relatedRequestId: ctx.mcpReq.id };
+    if (kind === 'elicitation') return elicited(await ctx.mcpReq.elicitInput(elicitParams(prompt), on));
+    const r = await ctx.mcpReq.requestSampling(samplingParams(prompt), on);
     const first = Array.isArray(r.content) ? r.content[0] : r.content;
     return sampled(r.model, first);
   } catch (e) {

@@ -1,11 +1,13 @@
 import {
   type CallToolResult,
+  type ContentBlock,
   fromJsonSchema,
   ProtocolError,
   Server,
   type ServerContext,
   UriTemplate,
 } from '@modelcontextprotocol/server';
+import type { Era } from '../../harness/schema/era.js';
 import type { ToolSpec } from '../../harness/schema/fleet.js';
 import { withOriginTag } from '../../harness/schema/origin.js';
 import type { ToolResultLike } from '../faults/types.js';
@@ -107,7 +109,7 @@ function registerTools(server: Server, conn: Connection) {
       await emitProgressAndLogs(tool, req.params._meta?.progressToken, ctx);
       // An input_required result (modern ask) passes the effects as any other result does.
       if (tool.ask) return (await askClient(tool.ask, args, ctx, conn, record)) as ToolResultLike;
-      return produceResult(tool, args, mock.spec.name, ctx.mcpReq.signal);
+      return produceResult(tool, args, { server: mock.spec.name, era: conn.era, mcp: ctx });
     })) as CallToolResult;
   });
 }
@@ -134,10 +136,18 @@ async function emitProgressAndLogs(
 async function produceResult(
   tool: ToolSpec,
   args: Record<string, unknown>,
-  server: string,
-  signal: AbortSignal,
+  at: { server: string; era: Era; mcp: ServerContext },
 ): Promise<ToolResultLike> {
-  if (tool.handler) return (await tool.handler(args, { server, tool: tool.name, signal })) as ToolResultLike;
+  if (tool.handler) {
+    const ctx = {
+      server: at.server,
+      tool: tool.name,
+      signal: at.mcp.mcpReq.signal,
+      era: at.era,
+      mcp: at.mcp,
+    };
+    return (await tool.handler(args, ctx)) as ToolResultLike;
+  }
   const r = tool.result;
   if (r.echo) {
     return { content: [{ type: 'text', text: JSON.stringify(args) }], structuredContent: args };
@@ -250,7 +260,9 @@ function registerPrompts(server: Server, conn: Connection) {
       ...(prompt.description ? { description: prompt.description } : {}),
       messages: prompt.messages.map((m) => ({
         role: m.role,
-        content: { type: 'text' as const, text: renderArgs(m.text, args) },
+        content: m.content
+          ? (renderDeep([m.content as Record<string, unknown>], args)[0] as ContentBlock)
+          : { type: 'text' as const, text: renderArgs(m.text, args) },
       })),
     };
   });

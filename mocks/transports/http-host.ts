@@ -5,6 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import { localhostHostValidation, localhostOriginValidation } from '@modelcontextprotocol/node';
 import { HarnessError } from '../../harness/errors.js';
 import type { Mock, MockEndpoint, MockHost } from '../server/mock.js';
 
@@ -17,6 +18,9 @@ export type HttpHandler = (
 ) => Promise<void>;
 
 const MAX_BODY = 64 * 1024 * 1024;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const validHost = localhostHostValidation();
+const validOrigin = localhostOriginValidation();
 
 /**
  * A Node HTTP server we own, so the listener can be closed and reopened on
@@ -29,7 +33,10 @@ export function createHttpHost(mock: Mock, port: number, path: string, handler: 
   const sockets = new Set<Socket>();
   const listenHost = mock.spec.http.host ?? '127.0.0.1';
   let boundPort = port;
+  // A mock on loopback refuses other Host/Origin headers (403), as SDK servers do against DNS rebinding.
+  const loopback = LOOPBACK.has(listenHost);
   const server: HttpServer = createServer((req, res) => {
+    if (loopback && !mock.spec.lenient && !(validHost(req, res) && validOrigin(req, res))) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const fail = (e: Error) => {
       if (!res.headersSent) {

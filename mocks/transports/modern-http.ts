@@ -2,9 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
+  CLIENT_CAPABILITIES_META_KEY,
   classifyInboundRequest,
   createMcpHandler,
   type JSONRPCMessage,
+  MissingRequiredClientCapabilityError,
   type ServerNotifier,
   type Transport,
 } from '@modelcontextprotocol/server';
@@ -90,4 +92,25 @@ export function legOf(served: EraChoice, req: IncomingMessage, body: unknown): E
     body,
   });
   return outcome.kind === 'legacy' ? 'legacy' : 'modern';
+}
+
+/**
+ * A modern tools/call of a tool that asks the client (`ask`) from a client
+ * that did not declare that capability in the request's `_meta` is refused
+ * before dispatch, as the 2026-07-28 HTTP binding says: 400 with -32021 and
+ * the capability it needed. Undefined when the request may proceed.
+ */
+export function capabilityRefusal(mock: Mock, body: JSONRPCMessage): object | undefined {
+  if (mock.spec.lenient || !('method' in body) || body.method !== 'tools/call' || !('id' in body))
+    return undefined;
+  const params = (body.params ?? {}) as { name?: unknown; _meta?: Record<string, unknown> };
+  const kind = typeof params.name === 'string' ? mock.tools.get(params.name)?.ask : undefined;
+  const caps = params._meta?.[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined;
+  if (!kind || caps?.[kind]) return undefined;
+  const error = new MissingRequiredClientCapabilityError({ requiredCapabilities: { [kind]: {} } });
+  return {
+    jsonrpc: '2.0',
+    id: body.id,
+    error: { code: error.code, message: error.message, data: error.data },
+  };
 }

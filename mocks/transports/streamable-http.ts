@@ -8,7 +8,7 @@ import { Connection } from '../server/connection.js';
 import type { Mock, MockHost } from '../server/mock.js';
 import { createHttpHost } from './http-host.js';
 import { answerInstead, refusalCode, shapeResponse } from './http-wire.js';
-import { legOf, modernLeg } from './modern-http.js';
+import { capabilityRefusal, legOf, modernLeg } from './modern-http.js';
 
 interface Session {
   conn: Connection;
@@ -89,6 +89,8 @@ export function streamableHttpHost(mock: Mock): MockHost {
       mock.connections.delete(conn);
     });
     if (body && isRequest(body) && admitWithWire(conn, req, res, body)) return;
+    const refused = body && capabilityRefusal(mock, body);
+    if (refused) return sendJson(res, 400, refused);
     await modern!.serve(req, res, body, conn);
   };
 

@@ -52,7 +52,7 @@ async function connect(name: string, mode: VersionNegotiationMode): Promise<Clie
   };
   const client = new Client(
     { name: 'era-stdio-test', version: '0.0.0' },
-    { capabilities: { sampling: {} }, versionNegotiation: { mode, probe: { timeoutMs: 2000 } } },
+    { capabilities: { sampling: {} }, versionNegotiation: { mode, probe: { timeoutMs: 8000 } } },
   );
   client.setRequestHandler('sampling/createMessage', async () => ({
     model: 'm2',
