@@ -54,7 +54,7 @@ export {
 } from './load/index.js';
 export { mergeLoadReportFiles, mergeLoadReports } from './load/merge.js';
 export { type LoadFlags, loadOptionsFromFlags } from './load/options.js';
-export { applyShard, parseShard } from './load/shard.js';
+export { parseShard } from './load/shard.js';
 export { parseStages } from './load/stages.js';
 export { evaluateLoadThresholds, loadExitCode, withThresholds } from './load/thresholds.js';
 export { nowUs } from './measure/clock.js';

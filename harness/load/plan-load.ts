@@ -13,15 +13,18 @@ import {
 } from '../schema/load.js';
 import { executorFor } from './executors/registry.js';
 import type { Executor } from './executors/types.js';
+import { applyShard, shardProblems } from './shard.js';
 import { readTimeline } from './timeline.js';
 
 /**
  * Load options → a validated plan, every problem at once (exit 2) before
- * anything starts: the options' shape, what the executor needs, the scenario
+ * anything starts: the options' shape, what the executor needs, the shard
+ * (then the options are this shard's part), the scenario
  * or the one tool (as a one-step scenario over the fleet), the fleet and the
  * target, and tools the fleet does not serve.
  */
 export interface LoadPlan {
+  /** This shard's options (the whole run's when there is no shard). */
   options: LoadOptions;
   executor: Executor;
   plan: Plan;
@@ -34,9 +37,13 @@ export interface LoadPlan {
 export async function planLoad(input: LoadOptionsInput): Promise<LoadPlan> {
   const parsed = LoadOptionsSchema.safeParse(input);
   if (!parsed.success) throw invalid(zodProblems(parsed.error));
-  const options = parsed.data;
-  const executor = executorFor(options);
-  const problems: Problem[] = [...executor.validate(options)];
+  const whole = parsed.data;
+  const executor = executorFor(whole);
+  const problems: Problem[] = [...executor.validate(whole)];
+  // `shard` runs this shard's part of the whole run (validated as the whole run, then split).
+  const shardIssues = whole.shard ? shardProblems(whole, whole.shard) : [];
+  problems.push(...shardIssues);
+  const options = shardIssues.length === 0 ? applyShard(whole) : whole;
   if ((options.scenario === undefined) === (options.tool === undefined))
     problems.push({
       path: 'tool',

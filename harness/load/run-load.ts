@@ -19,6 +19,7 @@ import { startFleetProcess, withStdioMocks } from './fleet-process.js';
 import { planLoad } from './plan-load.js';
 import { buildReport } from './report.js';
 import type { CallSample, IterationStep, WorkerTask } from './task.js';
+import { withThresholds } from './thresholds.js';
 import { type RunningTimeline, recoveryOf, startTimeline } from './timeline.js';
 import { runWorkers } from './workers.js';
 
@@ -27,7 +28,9 @@ import { runWorkers } from './workers.js';
  * process (or one already running: `fleetAt`), the target opened through the
  * SDK (launching the SUT if it has a recipe, the tool map built), then the
  * executor's schedule run by worker threads, each with its own sessions; the
- * per-second series and the histograms merged into one LoadReport.
+ * per-second series and the histograms merged into one LoadReport, its
+ * thresholds evaluated. With `shard`, the run is that shard's part of the
+ * whole (the options are split here; pass the whole run's options).
  * Everything opened is closed on every path.
  */
 export interface LoadHooks {
@@ -110,7 +113,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
             dir,
           )
         : undefined;
-    return buildReport({
+    const report = buildReport({
       options,
       executor: executor.name,
       targetName: plan.targetName,
@@ -124,6 +127,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       histograms: attribution?.histograms,
       attribution: attribution?.summary,
     });
+    return withThresholds(report);
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => {});
   }

@@ -59,9 +59,8 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
     .option('--no-progress', 'no live progress on stderr')
     .action(async (flags: LoadCliFlags) => {
       const { asFlags, checkLoadFlags } = await import('../../load/check-flags.js');
-      const { applyShard } = await import('../../load/shard.js');
       const { stagesDurationMs } = await import('../../load/stages.js');
-      const { loadExitCode, withThresholds } = await import('../../load/thresholds.js');
+      const { loadExitCode } = await import('../../load/thresholds.js');
       const { resolveLoadReporters, writeLoadReports } = await import('../../report/load-registry.js');
       const { createLoadProgress } = await import('../../report/load-progress.js');
       const problems: Problem[] = [];
@@ -82,14 +81,13 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
       process.once('SIGINT', abort);
       process.once('SIGTERM', abort);
       try {
-        const raw = await runLoad(applyShard(options), {
+        const report = await runLoad(options, {
           signal: controller.signal,
           onSecond: progress && ((s) => progress.second(s)),
         }).catch((e: unknown) => {
           throw e instanceof HarnessError ? asFlags(e) : e;
         });
         progress?.stop();
-        const report = withThresholds(raw);
         const files = await writeLoadReports(report, {
           dir: flags.reportDir,
           formats: flags.format,

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../../../harness/load/index.js';
 import { mergeLoadReportFiles } from '../../../harness/load/merge.js';
-import { applyShard } from '../../../harness/load/shard.js';
-import { loadExitCode, withThresholds } from '../../../harness/load/thresholds.js';
+import { loadExitCode } from '../../../harness/load/thresholds.js';
 import { LatencyHistogram } from '../../../harness/measure/histogram.js';
 import { loadJsonReporter } from '../../../harness/report/load-json.js';
 import { LoadOptionsSchema, type LoadReport, LoadReportSchema } from '../../../harness/schema/load.js';
@@ -37,16 +36,22 @@ describe('load shards', () => {
       maxInFlight: 30,
       thresholds: ['iterations:count>=100', 'p(99)<10s'],
     });
+    // runLoad itself splits the whole run's options by `shard` and evaluates the thresholds.
     const shards = await Promise.all(
-      [1, 2, 3].map((index) => runLoad(applyShard(whole, { index, count: 3 }))),
+      [1, 2, 3].map((index) => runLoad({ ...whole, shard: { index, count: 3 } })),
     );
     for (const [i, s] of shards.entries()) {
       expect(s.shard).toEqual({ index: i + 1, count: 3 });
       // Each shard runs a third of the schedule: 30/s for 1.5 s.
       expect(s.scheduled).toBe(45);
       expect(s.completed + s.dropped).toBe(45);
-      // On its own a shard does not reach the whole run's iteration count.
-      expect(loadExitCode(withThresholds(s))).toBe(1);
+      expect(s.options).toMatchObject({ rate: 30, maxInFlight: 10 });
+      // On its own a shard does not reach the whole run's iteration count: runLoad says so.
+      expect(s.thresholds.map((t) => [t.expression, t.pass])).toEqual([
+        ['iterations:count>=100', false],
+        ['p(99)<10s', true],
+      ]);
+      expect(loadExitCode(s)).toBe(1);
     }
     const files = await Promise.all(
       shards.map(async (s, i) => {
@@ -78,6 +83,22 @@ describe('load shards', () => {
     ]);
     expect(merged.seconds.reduce((n, s) => n + s.requests, 0)).toBe(merged.completed);
   }, 30_000);
+
+  it('refuses a shard the whole run cannot be split into, before anything starts', async () => {
+    const err = await runLoad({
+      target: MESH,
+      fleet: fleet.file,
+      fleetAt: fleet.controlUrl,
+      tool: 'm.echo',
+      connections: 2,
+      durationMs: 500,
+      shard: { index: 1, count: 3 },
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 2 });
+    expect((err as { problems: unknown[] }).problems).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('2 cannot be split into 3 shards') }),
+    ]);
+  });
 });
 
 function histogram(report: LoadReport, metric: string) {
