@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { isInitializeRequest, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  type JSONRPCMessage,
+  type Server,
+} from '@modelcontextprotocol/server';
 import { HarnessError } from '../../../harness/errors.js';
 
 /**
- * The chain's upstream face over Streamable HTTP, stateful: one SDK server and
- * transport per Mcp-Session-Id, created by an initialize request, removed on
- * DELETE or close. `close()` ends every session and socket.
+ * The chain's upstream face over Streamable HTTP, both eras on one endpoint:
+ * 2025-11-25 stateful (one SDK server and transport per Mcp-Session-Id,
+ * created by an initialize request, removed on DELETE or close), 2026-07-28
+ * stateless (a request carrying the per-request `_meta` envelope gets a
+ * server of its own from the same builder). `close()` ends every session and socket.
  */
 export interface HttpFace {
   url: string;
@@ -23,6 +31,10 @@ interface Session {
 export async function serveHttp(build: () => Server, port: number, path = '/mcp'): Promise<HttpFace> {
   const sessions = new Map<string, Session>();
   const sockets = new Set<Socket>();
+  const modern = createMcpHandler(() => build(), { legacy: 'reject' });
+  const serveModern = toNodeHandler(modern);
+  const isModern = async (req: IncomingMessage, body: unknown) =>
+    !(await isLegacyRequest(await toWebRequest(req, body), body));
 
   const open = async (): Promise<Session> => {
     const server = build();
@@ -56,6 +68,8 @@ export async function serveHttp(build: () => Server, port: number, path = '/mcp'
     if (typeof sid === 'string') {
       session = sessions.get(sid);
       if (!session) return rpcError(res, 404, -32001, 'Session not found');
+    } else if (req.method === 'POST' && (await isModern(req, body))) {
+      return serveModern(req, res, body);
     } else if (req.method === 'POST' && body && isInitializeRequest(body)) {
       session = await open();
     } else if (req.method === 'POST') {
@@ -101,7 +115,7 @@ export async function serveHttp(build: () => Server, port: number, path = '/mcp'
       closing ??= (async () => {
         const all = [...sessions.values()];
         sessions.clear();
-        await Promise.allSettled(all.map((s) => s.server.close()));
+        await Promise.allSettled([...all.map((s) => s.server.close()), modern.close()]);
         const closed = new Promise<void>((r) => http.close(() => r()));
         for (const s of sockets) s.destroy();
         await closed;
