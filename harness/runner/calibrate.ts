@@ -44,8 +44,15 @@ export interface CalibrationOptions {
   response?: ResponseMode;
 }
 
-/** Calls before the first measured one: the calibration mock may be a fresh process, its code not yet optimised. */
-const WARMUP = 50;
+/**
+ * Warm-up before the first measured call: the calibration mock may be a
+ * fresh process whose code is not optimised yet, and a first round measured
+ * cold over-states the harness's cost for the whole run (the rounds are
+ * interpolated). Batches of WARMUP_BATCH calls until one is no faster than
+ * the one before (within 3 %), at least two batches, at most WARMUP_MAX_BATCHES.
+ */
+const WARMUP_BATCH = 50;
+const WARMUP_MAX_BATCHES = 10;
 /** First calls on a fresh connection measured one by one, on this many fresh connections. */
 const COLD_CALLS = 5;
 const COLD_CONNECTIONS = 3;
@@ -116,7 +123,7 @@ export async function startCalibration(
     async measure(samples = 40) {
       for (const p of probes) {
         if (!p.warm) {
-          await loop(p, p.conn, WARMUP, 1);
+          await warmUp((calls) => loop(p, p.conn, calls, 1));
           p.baseline.cold = await coldCosts(p, (conn) => loop(p, conn, COLD_CALLS, 1));
           p.warm = true;
         }
@@ -133,6 +140,16 @@ export async function startCalibration(
     },
     close,
   };
+}
+
+/** Call in batches until the per-call cost stops falling (see WARMUP_BATCH). */
+async function warmUp(batch: (calls: number) => Promise<number[]>): Promise<void> {
+  let previous = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < WARMUP_MAX_BATCHES; i++) {
+    const cost = median(await batch(WARMUP_BATCH));
+    if (i > 0 && cost >= previous * 0.97) return;
+    previous = Math.min(previous, cost);
+  }
 }
 
 /** How many calls a scenario makes (a repeat's calls times its count). */
