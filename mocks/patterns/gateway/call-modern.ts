@@ -37,9 +37,9 @@ export function retryParams(session: GatewaySession, ctx: ServerContext): Record
   const out: Record<string, unknown> = {};
   // DEFECT request-state-dropped: the backend's retry arrives as a fresh call.
   if (session.defects.has('request-state-dropped')) return out;
-  if (typeof state === 'string' && !state.startsWith(HELD_PREFIX)) out.requestState = state;
-  if (ctx.mcpReq.inputResponses && out.requestState !== undefined)
-    out.inputResponses = ctx.mcpReq.inputResponses;
+  if (typeof state === 'string' && state.startsWith(HELD_PREFIX)) return out; // the gateway's own (held call)
+  if (typeof state === 'string') out.requestState = state;
+  if (ctx.mcpReq.inputResponses) out.inputResponses = ctx.mcpReq.inputResponses;
   return out;
 }
 
@@ -56,11 +56,20 @@ export function downstreamLogLevel(session: GatewaySession, ctx: ServerContext):
   return typeof level === 'string' ? level : undefined;
 }
 
-/** `params` with the log level in `_meta`, for a 2026-07-28 backend. */
-export function withLogLevel(params: Record<string, unknown>, level: string | undefined) {
-  if (level === undefined) return params;
-  const meta = (params._meta ?? {}) as Record<string, unknown>;
-  return { ...params, _meta: { ...meta, [LOG_LEVEL_META_KEY]: level } };
+/**
+ * `params` for a 2026-07-28 backend: the log level in `_meta`, and a modern
+ * client's own capabilities (the backend asks only what the client can answer).
+ */
+export function forModernBackend(
+  session: GatewaySession,
+  ctx: ServerContext,
+  params: Record<string, unknown>,
+  level: string | undefined,
+) {
+  const meta = { ...((params._meta ?? {}) as Record<string, unknown>) };
+  if (level !== undefined) meta[LOG_LEVEL_META_KEY] = level;
+  if (session.era === 'modern') meta[CLIENT_CAPABILITIES_META_KEY] = clientCapabilities(ctx);
+  return Object.keys(meta).length > 0 ? { ...params, _meta: meta } : params;
 }
 
 /** The held call a retry names, when the requestState is the gateway's (else undefined: a new call). */

@@ -9,11 +9,11 @@ import {
 } from '@modelcontextprotocol/server';
 import {
   downstreamLogLevel,
+  forModernBackend,
   heldInflight,
   holdCall,
   resumeHeld,
   retryParams,
-  withLogLevel,
 } from './call-modern.js';
 import type { Defects } from './defects.js';
 import type { InflightCall } from './downstream.js';
@@ -91,7 +91,10 @@ async function serveCall(
         ds.inflight.push(inflight);
         try {
           return await client.request(
-            { method: 'tools/call', params: ds.era === 'modern' ? withLogLevel(params, logLevel) : params },
+            {
+              method: 'tools/call',
+              params: ds.era === 'modern' ? forModernBackend(session, ctx, params, logLevel) : params,
+            },
             {
               timeout: ms,
               ...(defects.has('cancel-dropped') ? {} : { signal }),

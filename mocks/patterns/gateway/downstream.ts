@@ -189,6 +189,22 @@ export class Downstream {
     return v === undefined ? undefined : v >= '2026-07-28' ? 'modern' : 'legacy';
   }
 
+  /** resources/subscribe of a 2025 client, on a 2026-07-28 backend: a subscriptions/listen stream per URI. */
+  private readonly resourceStreams = new Map<string, { close(): Promise<void> }>();
+
+  async subscribeResource(client: Client, uri: string, ms: number): Promise<Record<string, never>> {
+    if (!this.resourceStreams.has(uri))
+      this.resourceStreams.set(uri, await client.listen({ resourceSubscriptions: [uri] }, { timeout: ms }));
+    return {};
+  }
+
+  async unsubscribeResource(uri: string): Promise<Record<string, never>> {
+    const sub = this.resourceStreams.get(uri);
+    this.resourceStreams.delete(uri);
+    await sub?.close().catch(() => {});
+    return {};
+  }
+
   /** A 2026-07-28 backend tells of list changes only on a subscriptions/listen stream: keep one open. */
   private async listen(client: Client): Promise<void> {
     try {

@@ -78,8 +78,18 @@ export function registerHandlers(session: GatewaySession, server: Server): void 
     server.setRequestHandler(method, async (req) => {
       if (defects.has('subscribe-dropped')) return {};
       const group = await owner(req.params.uri);
-      return session.onGroup(group, deadline(), { server: group.name, target: req.params.uri }, (_d, c, ms) =>
-        c.request({ method, params: req.params }, { timeout: ms }),
+      return session.onGroup(
+        group,
+        deadline(),
+        { server: group.name, target: req.params.uri },
+        (ds, c, ms) => {
+          // 2026-07-28 has no resources/subscribe: the backend is listened to for that URI instead.
+          if (ds.era === 'modern')
+            return method === 'resources/subscribe'
+              ? ds.subscribeResource(c, req.params.uri, ms)
+              : ds.unsubscribeResource(req.params.uri);
+          return c.request({ method, params: req.params }, { timeout: ms });
+        },
       );
     });
   }

@@ -121,10 +121,12 @@ export class GatewaySession implements DownstreamOwner {
   }
 
   clientCapabilities(): ClientCapabilities {
-    // A modern client declares its capabilities per request: the pool offers sampling and elicitation
-    // downstream and refuses, per call, what the calling client did not declare (relay.ts).
+    // A modern client declares its capabilities per request: the pool offers sampling, elicitation and
+    // roots downstream and refuses, per call, what the calling client did not declare (call-modern.ts).
     const up: ClientCapabilities =
-      this.era === 'modern' ? { sampling: {}, elicitation: {} } : (this.server.getClientCapabilities() ?? {});
+      this.era === 'modern'
+        ? { sampling: {}, elicitation: {}, roots: {} }
+        : (this.server.getClientCapabilities() ?? {});
     const caps: ClientCapabilities = {};
     if (this.defects.has('sampling-fabricated')) caps.sampling = {};
     else if (up.sampling) caps.sampling = up.sampling;
