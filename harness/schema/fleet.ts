@@ -16,11 +16,19 @@ const JsonSchemaObject = z
  * A tool handler in a TS/JS fleet: receives the arguments, returns a CallToolResult
  * (or, on a modern connection, an input_required result). `era` is the era of the
  * call; `mcp` is the SDK's request context (log, notify, elicitInput/requestSampling
- * on legacy, inputResponses/requestState on modern).
+ * on legacy, inputResponses/requestState on modern); `listChanged` notifies every client.
  */
 export type ToolHandler = (
   args: Record<string, unknown>,
-  ctx: { server: string; tool: string; signal: AbortSignal; era: Era; mcp: ServerContext },
+  ctx: {
+    server: string;
+    tool: string;
+    signal: AbortSignal;
+    era: Era;
+    mcp: ServerContext;
+    /** Tell every client of this mock that a list changed (legacy notification, modern listen stream). */
+    listChanged: (list: 'tools' | 'prompts' | 'resources') => Promise<void>;
+  },
 ) => unknown;
 
 /**

@@ -119,6 +119,14 @@ export default defineFleet({
           ask: 'elicitation',
         } as never,
         handled('test_logging_tool', 'Logs while it runs', loggingTool),
+        handled('test_trigger_tool_change', 'Announces a tool list change', async (_a, ctx) => {
+          await ctx.listChanged('tools');
+          return { content: [{ type: 'text', text: 'tools list changed' }] };
+        }),
+        handled('test_trigger_prompt_change', 'Announces a prompt list change', async (_a, ctx) => {
+          await ctx.listChanged('prompts');
+          return { content: [{ type: 'text', text: 'prompts list changed' }] };
+        }),
       ],
       resources: [
         {

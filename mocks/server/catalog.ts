@@ -109,7 +109,7 @@ function registerTools(server: Server, conn: Connection) {
       await emitProgressAndLogs(tool, req.params._meta?.progressToken, ctx);
       // An input_required result (modern ask) passes the effects as any other result does.
       if (tool.ask) return (await askClient(tool.ask, args, ctx, conn, record)) as ToolResultLike;
-      return produceResult(tool, args, { server: mock.spec.name, era: conn.era, mcp: ctx });
+      return produceResult(tool, args, { mock, era: conn.era, mcp: ctx });
     })) as CallToolResult;
   });
 }
@@ -136,16 +136,12 @@ async function emitProgressAndLogs(
 async function produceResult(
   tool: ToolSpec,
   args: Record<string, unknown>,
-  at: { server: string; era: Era; mcp: ServerContext },
+  at: { mock: Connection['mock']; era: Era; mcp: ServerContext },
 ): Promise<ToolResultLike> {
   if (tool.handler) {
-    const ctx = {
-      server: at.server,
-      tool: tool.name,
-      signal: at.mcp.mcpReq.signal,
-      era: at.era,
-      mcp: at.mcp,
-    };
+    const { mock, era, mcp } = at;
+    const listChanged = (list: 'tools' | 'prompts' | 'resources') => mock.notifyListChanged(list);
+    const ctx = { server: mock.spec.name, tool: tool.name, signal: mcp.mcpReq.signal, era, mcp, listChanged };
     return (await tool.handler(args, ctx)) as ToolResultLike;
   }
   const r = tool.result;

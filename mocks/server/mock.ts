@@ -145,11 +145,24 @@ export class Mock implements MockState, MockLifecycle {
   }
 
   async notifyToolsChanged(): Promise<void> {
-    this.modernNotify?.toolsChanged();
+    await this.notifyListChanged('tools');
+  }
+
+  /** Tell every client a list changed: legacy sessions by notification, modern subscriptions/listen streams. */
+  async notifyListChanged(list: 'tools' | 'prompts' | 'resources'): Promise<void> {
+    this.modernNotify?.[`${list}Changed`]();
+    const legacy = [...this.connections].filter((c) => c.era === 'legacy'); // a modern exchange is one request
     await Promise.all(
-      [...this.connections]
-        .filter((c) => c.era === 'legacy') // a modern exchange is one request: listeners hear it above
-        .map((c) => c.server?.sendToolListChanged().catch(() => undefined)),
+      legacy.map((c) => {
+        const s = c.server;
+        const sent =
+          list === 'tools'
+            ? s?.sendToolListChanged()
+            : list === 'prompts'
+              ? s?.sendPromptListChanged()
+              : s?.sendResourceListChanged();
+        return sent?.catch(() => undefined);
+      }),
     );
   }
 }

@@ -16,5 +16,7 @@ export interface MockState {
   /** Aborted when the mock stops or crashes. */
   readonly stopSignal: AbortSignal;
   nextSeq(): number;
+  /** Tell every client (both eras) that a list changed. */
+  notifyListChanged(list: 'tools' | 'prompts' | 'resources'): Promise<void>;
   crash(record: CallRecord): Promise<never>;
 }
