@@ -69,6 +69,7 @@ export type { Plan, PlannedStep } from './runner/plan-types.js';
 export { type RunOutcome, type RunScenariosOptions, runScenarios } from './runner/run.js';
 export { type RunScenarioOptions, runScenario } from './runner/run-scenario.js';
 export { type CallQuery, type CallRecord, CallRecordSchema } from './schema/call-log.js';
+export { ERA_VERSION, type Era, type EraChoice, EraChoiceSchema, EraSchema } from './schema/era.js';
 export { FAULT_TYPES, type FaultInput, type FaultSpec, FaultSpecSchema } from './schema/fault.js';
 export {
   defineFleet,
@@ -77,6 +78,8 @@ export {
   FleetSpecSchema,
   type ServerSpec,
   ServerSpecSchema,
+  servedEra,
+  type ToolHandler,
   type ToolSpec,
   ToolSpecSchema,
 } from './schema/fleet.js';
@@ -95,4 +98,11 @@ export {
   type TargetSpec,
   TargetSpecSchema,
 } from './schema/target.js';
+export {
+  type ConnectEndpointOptions,
+  type Connection,
+  connectEndpoint,
+  eraOf,
+  versionNegotiation,
+} from './target/connect.js';
 export { type OpenTargetOptions, openTarget, type Target } from './target/target.js';

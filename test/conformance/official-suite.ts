@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 /**
  * Runs the official MCP conformance suite (`@modelcontextprotocol/conformance`,
@@ -98,7 +99,7 @@ export async function runSuite(
 
 /** The suite's `=== SUMMARY ===` lines and its "Not scored" list, as rows. */
 export function parseSummary(output: string): ScenarioRow[] {
-  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(output);
   const rows = new Map<string, ScenarioRow>();
   const summary = plain.slice(plain.indexOf('=== SUMMARY ==='));
   for (const m of summary.matchAll(/^([✓✗]) ([\w./-]+): (\d+) passed, (\d+) failed$/gm)) {

@@ -180,3 +180,19 @@ describe.each(['legacy', 'modern'] as const)('wire and handler faults, client in
     expect(outcome('garbage')).toMatchObject({ outcome: 'malformed' });
   });
 });
+
+describe('fleet era validation', () => {
+  it('an HTTP+SSE server cannot serve the modern era (path and expectation named); defaults per transport', async () => {
+    const { FleetSpecSchema, servedEra } = await import('../../../harness/schema/fleet.js');
+    const bad = FleetSpecSchema.safeParse({ servers: [{ name: 'old', transport: 'sse', era: 'dual' }] });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual([
+      'servers.0.era',
+      "expected legacy: HTTP+SSE is a 2025-era transport (got 'dual')",
+    ]);
+    expect(servedEra({ transport: 'http' })).toBe('dual');
+    expect(servedEra({ transport: 'stdio' })).toBe('dual');
+    expect(servedEra({ transport: 'sse' })).toBe('legacy');
+    expect(servedEra({ transport: 'http', era: 'modern' })).toBe('modern');
+  });
+});
