@@ -31,9 +31,11 @@ export async function calibrateAtLoad(
     const steps: IterationStep[] = Array.from({ length: Math.max(1, calls) }, () => ({
       kind: 'call',
       step: 'calibration',
+      logical: 'calibration.noop',
       client: 'calibration',
       tool: 'noop',
       args: {},
+      refs: false,
     }));
     const calTasks = tasks.map((t) => ({
       ...t,
@@ -55,7 +57,7 @@ function countCalls(steps: readonly IterationStep[]): number {
   let n = 0;
   for (const s of steps) {
     if (s.kind === 'call') n++;
-    else n += countCalls(s.steps) * (s.kind === 'repeat' ? s.times : 1);
+    else if (s.kind !== 'wait') n += countCalls(s.steps) * (s.kind === 'repeat' ? s.times : 1);
   }
   return n;
 }

@@ -4,6 +4,7 @@ import { HistogramSet } from '../measure/histogram-set.js';
 import { parseLoadReport } from '../report/load-json.js';
 import type { HistogramSummary } from '../schema/histogram.js';
 import type { ErrorCounts, LoadReport, LoadSecond } from '../schema/load.js';
+import { mergeExpectationCounts } from './expectations.js';
 import { withThresholds } from './thresholds.js';
 
 /**
@@ -58,6 +59,7 @@ export function mergeLoadReports(reports: readonly LoadReport[], labels: readonl
       .flatMap((r, i) => r.timeline.map((t) => ({ ...t, atUs: t.atUs + Math.round(offsetsUs[i] ?? 0) })))
       .sort((a, b) => a.atUs - b.atUs),
     eras: mergeCounts(reports.map((r) => r.eras)),
+    expectations: mergeExpectationCounts(reports.map((r) => r.expectations)),
     thresholds: [],
   };
   delete merged.shard;

@@ -75,7 +75,8 @@ export async function planLoad(input: LoadOptionsInput): Promise<LoadPlan> {
         problems.push({ path: options.scenario ? 'scenario' : 'target', message: e.message });
     }
   }
-  if (plan) problems.push(...unknownTools(plan, options.tool ? 'tool' : 'scenario'));
+  if (plan)
+    problems.push(...unknownTools(plan, options.tool ? 'tool' : 'scenario'), ...iterationOnly(plan.steps));
   const timeline = options.faults
     ? await readTimeline(options.faults, plan?.fleet)
     : { actions: [], problems: [] };
@@ -113,6 +114,23 @@ async function fleetSource(options: LoadOptions): Promise<unknown> {
     if (typeof raw?.checks?.fleet === 'string') return resolve(dirname(file), raw.checks.fleet);
   }
   return conformanceFleet();
+}
+
+/**
+ * Fault, kill and restart steps would hit the fleet once per iteration, from
+ * every session at once: under load, faults go on the fault timeline.
+ */
+function iterationOnly(steps: readonly PlannedStep[]): Problem[] {
+  const out: Problem[] = [];
+  for (const s of steps) {
+    if (s.kind === 'fault' || s.kind === 'kill' || s.kind === 'restart')
+      out.push({
+        path: s.path,
+        message: `a ${s.kind} step cannot run inside a load iteration (every iteration would repeat it); put it on the fault timeline (faults: FILE, at a time after the start)`,
+      });
+    else if (s.kind === 'parallel' || s.kind === 'repeat') out.push(...iterationOnly(s.steps));
+  }
+  return out;
 }
 
 /** Every call step's `server.tool` must be a tool of that fleet server. */

@@ -1,6 +1,7 @@
 import { HistogramSet } from '../measure/histogram-set.js';
 import type { HistogramSummary } from '../schema/histogram.js';
 import type { ExecutorName, LoadOptions, LoadReport } from '../schema/load.js';
+import { mergeExpectationCounts } from './expectations.js';
 import { addErrors, emptyErrors } from './task.js';
 import type { WorkersResult } from './workers.js';
 
@@ -65,6 +66,7 @@ export function buildReport(input: ReportInput): LoadReport {
     ...(input.attribution ? { attribution: input.attribution } : {}),
     thresholds: [],
     eras,
+    expectations: mergeExpectationCounts(input.result.done.map((d) => d.expectations)),
   };
 }
 

@@ -8,7 +8,8 @@ import { HarnessError } from '../errors.js';
 import { nowUs } from '../measure/clock.js';
 import type { HistogramSet } from '../measure/histogram-set.js';
 import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
-import type { PlannedStep } from '../runner/plan-types.js';
+import type { PlannedCall, PlannedStep } from '../runner/plan-types.js';
+import { collectReferences } from '../runner/references.js';
 import type { LoadOptionsInput, LoadReport, LoadSecond } from '../schema/load.js';
 import type { Endpoint } from '../schema/target.js';
 import type { Connection } from '../target/connect.js';
@@ -84,6 +85,7 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
       connectTimeoutMs: plan.target.timeoutMs,
       steps,
       perStep: options.scenario !== undefined,
+      vars: plan.vars,
       maxInFlight: Math.max(1, Math.floor(maxInFlight / workers)),
       sessions: Math.max(1, Math.ceil((options.sessions ?? workers) / workers)),
       tracePrefix: randomBytes(8).toString('hex'),
@@ -165,7 +167,7 @@ function clientsOf(steps: readonly IterationStep[]): Set<string> {
   const out = new Set<string>();
   for (const s of steps) {
     if (s.kind === 'call') out.add(s.client);
-    else for (const c of clientsOf(s.steps)) out.add(c);
+    else if (s.kind !== 'wait') for (const c of clientsOf(s.steps)) out.add(c);
   }
   return out;
 }
@@ -193,10 +195,31 @@ function iterationSteps(steps: readonly PlannedStep[], target: Target): Iteratio
           ],
         });
       }
-      out.push({ kind: 'call', step: s.name, client: r.client, tool: r.name, args: s.args });
-    } else if (s.kind === 'parallel') out.push({ kind: 'parallel', steps: iterationSteps(s.steps, target) });
+      const expect = withoutServedBy(s.expect);
+      out.push({
+        kind: 'call',
+        step: s.name,
+        logical: s.tool,
+        client: r.client,
+        tool: r.name,
+        args: s.args,
+        refs: collectReferences(s.args).refs.length > 0,
+        ...(expect ? { expect } : {}),
+      });
+    } else if (s.kind === 'wait') out.push({ kind: 'wait', ms: s.ms });
+    else if (s.kind === 'parallel') out.push({ kind: 'parallel', steps: iterationSteps(s.steps, target) });
     else if (s.kind === 'repeat')
       out.push({ kind: 'repeat', times: s.times, steps: iterationSteps(s.steps, target) });
   }
   return out;
+}
+
+/**
+ * A step's expectations to evaluate under load, when the scenario gave any.
+ * `servedBy` needs matching in the call logs per call, which a load run only
+ * samples, so it is left out.
+ */
+function withoutServedBy(expect: PlannedCall['expect']): PlannedCall['expect'] | undefined {
+  const { servedBy: _servedBy, ...rest } = expect;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }

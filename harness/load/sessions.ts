@@ -28,6 +28,8 @@ export interface SessionPool {
     args: Record<string, unknown>,
     id: number,
     traceparent?: string,
+    /** Arguments rendered for this call alone (not worth a cached body). */
+    rendered?: boolean,
   ): Promise<RequestOutcome>;
   close(): Promise<void>;
 }
@@ -87,7 +89,8 @@ function httpPool(
   const sessions: HttpSession[] = conns.map((c, i) => ({
     headers: sender.headersFor((c.transport as StreamableHTTPClientTransport).sessionId, eras[i]),
   }));
-  const templates = new Map<string, ReturnType<typeof toolCallTemplate>>();
+  // A body template per step's arguments object (steps calling one tool with different arguments differ).
+  const templates = new WeakMap<Record<string, unknown>, ReturnType<typeof toolCallTemplate>>();
   // A 404 on a session means the server lost it (a restart): open a new one, as a client would.
   const reopening = new Map<number, Promise<void>>();
   let closed = false;
@@ -112,11 +115,11 @@ function httpPool(
   };
   return {
     eras,
-    async call(session, tool, args, id, traceparent) {
-      let t = templates.get(tool);
+    async call(session, tool, args, id, traceparent, rendered) {
+      let t = rendered ? undefined : templates.get(args);
       if (!t) {
         t = toolCallTemplate(tool, args);
-        templates.set(tool, t);
+        if (!rendered) templates.set(args, t);
       }
       const i = session % sessions.length;
       const outcome = await sender.send(sessions[i] as HttpSession, id, t.body(id, traceparent));
@@ -148,7 +151,8 @@ async function sdkCall(
     );
     return classifyAnswer({ result });
   } catch (e) {
-    if (e instanceof ProtocolError) return { ok: false, kind: 'jsonrpc', detail: String(e.code) };
+    if (e instanceof ProtocolError)
+      return { ok: false, kind: 'jsonrpc', detail: String(e.code), message: e.message };
     if (e instanceof SdkError && e.code === SdkErrorCode.RequestTimeout)
       return { ok: false, kind: 'timeout' };
     const status = (e as { status?: unknown }).status;

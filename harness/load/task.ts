@@ -1,7 +1,9 @@
 import type { HistogramSummary } from '../schema/histogram.js';
 import type { ErrorCounts, LoadOptions } from '../schema/load.js';
+import type { Expect } from '../schema/scenario.js';
 import type { Endpoint, ProtocolChoice } from '../schema/target.js';
 import type { Share } from './executors/types.js';
+import type { ExpectationCount } from './expectations.js';
 
 /**
  * What the main thread hands each worker (structured-clone data only), and
@@ -9,9 +11,24 @@ import type { Share } from './executors/types.js';
  * message with their whole histograms and attribution samples.
  */
 
-/** One step of an iteration: a call (the exposed tool name on one of the target's connections), or a group. */
+/**
+ * One step of an iteration: a call (the exposed tool name on one of the
+ * target's connections; `refs` when its arguments hold `{{…}}` references to
+ * render per call; `expect` when the scenario gave expectations), a wait, or a group.
+ */
 export type IterationStep =
-  | { kind: 'call'; step: string; client: string; tool: string; args: Record<string, unknown> }
+  | {
+      kind: 'call';
+      step: string;
+      /** The logical server.tool (expectations name it). */
+      logical: string;
+      client: string;
+      tool: string;
+      args: Record<string, unknown>;
+      refs: boolean;
+      expect?: Expect;
+    }
+  | { kind: 'wait'; ms: number }
   | { kind: 'parallel'; steps: IterationStep[] }
   | { kind: 'repeat'; times: number; steps: IterationStep[] };
 
@@ -28,6 +45,8 @@ export interface WorkerTask {
   steps: IterationStep[];
   /** Per-step histograms (scenarios); a single tool call needs none. */
   perStep: boolean;
+  /** The scenario's `vars`, for `{{vars.X}}`. */
+  vars: Record<string, unknown>;
   /** This worker's share of max-in-flight (open loop). */
   maxInFlight: number;
   /** Sessions this worker opens per endpoint for an open loop (closed loop: one per VU). */
@@ -72,6 +91,7 @@ export interface DoneMessage {
   histograms: HistogramSummary[];
   samples: CallSample[];
   eras: Record<string, number>;
+  expectations: ExpectationCount[];
 }
 
 export interface FailedMessage {

@@ -8,7 +8,7 @@ import { type MetricKind, parseThreshold, type Threshold } from '../schema/thres
 /**
  * `--threshold` on a load test: `[selector:]expression`, e.g. `p(99)<50ms`,
  * `service_time:p(99.9)<200ms`, `response_time{step:fetch}:p(95)<80ms`,
- * `errors:rate<0.01`, `dropped:count==0`. Without a selector the expression
+ * `errors:rate<0.01`, `expectations{step:fetch}:rate==0`, `dropped:count==0`. Without a selector the expression
  * applies to the response time. Short names stand for the report's metrics.
  */
 export const LOAD_METRIC_ALIASES: Readonly<Record<string, string>> = {
@@ -20,6 +20,7 @@ export const DEFAULT_LOAD_METRIC = 'response_time';
 /** Metrics a load report carries besides its histograms. */
 const LOAD_KINDS: Readonly<Record<string, MetricKind>> = {
   errors: 'rate',
+  expectations: 'rate',
   dropped: 'counter',
   iterations: 'counter',
 };
@@ -75,12 +76,26 @@ export function loadLookup(
   const errors = totalErrors(report);
   return (metric, tags) => {
     if (metric === 'errors') return { passes: errors, fails: Math.max(0, report.completed - errors) };
+    if (metric === 'expectations') return expectationRate(report, tags);
     if (metric === 'dropped') return report.dropped;
     if (metric === 'iterations') return report.completed;
     const name = LOAD_METRIC_ALIASES[metric] ?? metric;
     const exact = set.entries().find((e) => e.metric === name && sameTags(e.tags, tags));
     return (exact?.histogram as LatencyHistogram | undefined) ?? set.select(name, tags);
   };
+}
+
+/** The fraction of step expectations that failed, over those matching the tags (`step`, `expectation`). */
+function expectationRate(report: LoadReport, tags: Record<string, string>): ThresholdData {
+  let passes = 0;
+  let fails = 0;
+  for (const e of report.expectations) {
+    if (tags.step !== undefined && tags.step !== e.step) continue;
+    if (tags.expectation !== undefined && tags.expectation !== e.expectation) continue;
+    passes += e.failed;
+    fails += e.passed;
+  }
+  return { passes, fails };
 }
 
 /** Errors of every kind (the `detail` breakdown is not added again). */

@@ -19,17 +19,33 @@ export function toolCallTemplate(name: string, args: Record<string, unknown>): R
   };
 }
 
-/** What one iteration's request came to. */
+/** What one request came to; the answer's result (or error message) rides along for scenario steps. */
 export type RequestOutcome =
-  | { ok: true }
-  | { ok: false; kind: 'isError' | 'jsonrpc' | 'http' | 'timeout' | 'transport'; detail?: string };
+  | { ok: true; result?: Record<string, unknown> }
+  | {
+      ok: false;
+      kind: 'isError' | 'jsonrpc' | 'http' | 'timeout' | 'transport';
+      detail?: string;
+      result?: Record<string, unknown>;
+      message?: string;
+    };
 
 /** Classify a JSON-RPC answer: a result (ok, or isError) or an error with its code. */
 export function classifyAnswer(message: unknown): RequestOutcome {
-  const m = message as { result?: { isError?: unknown }; error?: { code?: unknown } } | null;
+  const m = message as {
+    result?: Record<string, unknown>;
+    error?: { code?: unknown; message?: unknown };
+  } | null;
   if (m && typeof m === 'object' && m.result !== undefined)
-    return m.result?.isError === true ? { ok: false, kind: 'isError' } : { ok: true };
+    return m.result?.isError === true
+      ? { ok: false, kind: 'isError', result: m.result }
+      : { ok: true, result: m.result };
   if (m && typeof m === 'object' && m.error !== undefined)
-    return { ok: false, kind: 'jsonrpc', detail: String(m.error?.code ?? 'unknown') };
+    return {
+      ok: false,
+      kind: 'jsonrpc',
+      detail: String(m.error?.code ?? 'unknown'),
+      ...(typeof m.error?.message === 'string' ? { message: m.error.message } : {}),
+    };
   return { ok: false, kind: 'transport', detail: 'not a JSON-RPC answer' };
 }

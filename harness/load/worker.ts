@@ -3,10 +3,11 @@ import { isHarnessError } from '../errors.js';
 import { nowUs } from '../measure/clock.js';
 import { driveClosed, driveOpen } from './driver.js';
 import { EXECUTORS, executorFor } from './executors/registry.js';
+import { type ExpectationCount, ExpectationTally } from './expectations.js';
 import { type IterationContext, runIteration } from './iteration.js';
 import { Recorder } from './recorder.js';
 import { openSessions, type SessionPool } from './sessions.js';
-import type { ControlMessage, DoneMessage, WorkerMessage, WorkerTask } from './task.js';
+import type { ControlMessage, DoneMessage, IterationStep, WorkerMessage, WorkerTask } from './task.js';
 
 /**
  * One load worker (a worker thread, or the main thread when asked): opens
@@ -47,16 +48,27 @@ export async function runWorker(
       pools,
       recorder,
       steps: task.steps,
+      vars: task.vars,
+      runId: task.tracePrefix,
+      keepValues: hasRefs(task.steps),
+      expectations: new ExpectationTally(),
       nextId: () => ++id,
       traceparentFor: (n) =>
         n % task.sampleEvery === 0
           ? `00-${task.tracePrefix}${n.toString(16).padStart(16, '0')}-${n.toString(16).padStart(16, '0')}-01`
           : undefined,
     };
-    await warmUp({ ...ctx, recorder: new Recorder(task.share.index, false) }, sessions);
+    await warmUp(
+      {
+        ...ctx,
+        recorder: new Recorder(task.share.index, false),
+        expectations: undefined,
+      },
+      sessions,
+    );
     post({ type: 'ready', worker: task.share.index });
     const startUs = await started;
-    if (sessions === 0) return post(done(task, recorder, pools));
+    if (sessions === 0) return post(done(task, recorder, pools, []));
     // A tick at the end of every second of the run (from the shared start).
     let second = 0;
     const tick = () => {
@@ -78,7 +90,7 @@ export async function runWorker(
     else await driveClosed(schedule, startUs, hooks);
     clearTimeout(ticker);
     post(recorder.tick(second));
-    post(done(task, recorder, pools));
+    post(done(task, recorder, pools, ctx.expectations?.list() ?? []));
   } finally {
     clearTimeout(ticker);
     await Promise.allSettled([...pools.values()].map((p) => p.close()));
@@ -95,7 +107,17 @@ async function warmUp(ctx: IterationContext, sessions: number): Promise<void> {
   );
 }
 
-function done(task: WorkerTask, r: Recorder, pools: Map<string, SessionPool>): DoneMessage {
+/** Whether any call's arguments hold references (then every call's value is kept for later steps). */
+function hasRefs(steps: readonly IterationStep[]): boolean {
+  return steps.some((s) => (s.kind === 'call' ? s.refs : s.kind !== 'wait' && hasRefs(s.steps)));
+}
+
+function done(
+  task: WorkerTask,
+  r: Recorder,
+  pools: Map<string, SessionPool>,
+  expectations: ExpectationCount[],
+): DoneMessage {
   const eras: Record<string, number> = {};
   for (const p of pools.values()) for (const e of p.eras) eras[e] = (eras[e] ?? 0) + 1;
   return {
@@ -109,6 +131,7 @@ function done(task: WorkerTask, r: Recorder, pools: Map<string, SessionPool>): D
     histograms: r.histograms.encode(),
     samples: r.samples,
     eras,
+    expectations,
   };
 }
 

@@ -4,6 +4,7 @@ import { plural } from './format.js';
 import type { LoadReporter } from './load-reporter.js';
 import {
   describeRun,
+  expectationRows,
   formatErrorKinds,
   formatErrorTotal,
   formatRatePerSecond,
@@ -53,6 +54,14 @@ export function renderLoadConsole(report: LoadReport, options: RenderOptions = {
     for (const row of rows) {
       const cells = [...row.cells, String(row.count)].map((c) => c.padEnd(CELL_WIDTH)).join('');
       out.push(`  ${dots(clean(row.label, LABEL_WIDTH - 2))}: ${cells}`.trimEnd());
+    }
+  }
+  const expectations = expectationRows(report);
+  if (expectations.length > 0) {
+    out.push('', '  expectations');
+    for (const e of expectations) {
+      const text = e.text.startsWith('0 ') ? e.text : paint(31, e.text);
+      out.push(`    ${`${clean(e.label, LABEL_WIDTH - 4)} `.padEnd(LABEL_WIDTH - 2, '.')}: ${text}`);
     }
   }
   if (report.timeline.length > 0) {

@@ -3,6 +3,7 @@ import { escapeControl, truncate } from './format.js';
 import type { LoadReporter } from './load-reporter.js';
 import {
   describeRun,
+  expectationRows,
   formatErrorKinds,
   formatErrorTotal,
   formatRatePerSecond,
@@ -45,6 +46,11 @@ export function renderLoadMarkdown(report: LoadReport): string {
       `|---|${LOAD_COLUMNS.map(() => '---:').join('|')}|---:|`,
     );
     for (const row of rows) out.push(`| ${esc(row.label)} | ${row.cells.join(' | ')} | ${row.count} |`);
+  }
+  const expectations = expectationRows(report);
+  if (expectations.length > 0) {
+    out.push('', '| step › expectation | failed |', '|---|---:|');
+    for (const e of expectations) out.push(`| ${esc(e.label)} | ${esc(e.text)} |`);
   }
   if (report.timeline.length > 0) {
     out.push('', '| at | action | server | recovered after |', '|---:|---|---|---:|');

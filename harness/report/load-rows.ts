@@ -70,6 +70,17 @@ export function formatErrorTotal(report: Pick<LoadReport, 'errors' | 'completed'
   return `${n} of ${report.completed}${share}`;
 }
 
+/** A step expectation's tally: `second › structured.n` and `8 failed of 800 (1%)`. */
+export function expectationRows(
+  report: Pick<LoadReport, 'expectations'>,
+): Array<{ label: string; text: string }> {
+  return report.expectations.map((e) => {
+    const total = e.passed + e.failed;
+    const share = total > 0 ? ` (${Number(((e.failed / total) * 100).toFixed(2))}%)` : '';
+    return { label: `${e.step} › ${e.expectation}`, text: `${e.failed} failed of ${total}${share}` };
+  });
+}
+
 /** `1234.5/s` with at most one decimal. */
 export function formatRatePerSecond(rate: number): string {
   return `${Number(rate.toFixed(1))}/s`;

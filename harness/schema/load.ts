@@ -219,6 +219,19 @@ export const LoadReportSchema = z
       .record(z.string(), z.number().int().nonnegative())
       .default({})
       .describe('sessions per negotiated era'),
+    expectations: z
+      .array(
+        z
+          .object({
+            step: z.string(),
+            expectation: z.string().describe('outcome, code, text, structured.PATH, mentions, within, …'),
+            passed: z.number().int().nonnegative(),
+            failed: z.number().int().nonnegative(),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("a scenario's step expectations evaluated on every call under load"),
   })
   .strict();
 export type LoadReport = z.infer<typeof LoadReportSchema>;

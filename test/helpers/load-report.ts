@@ -16,6 +16,7 @@ export interface ReportValues {
   seconds?: LoadReport['seconds'];
   errors?: Partial<LoadReport['errors']>;
   dropped?: number;
+  expectations?: LoadReport['expectations'];
 }
 
 export function loadReportOf(v: ReportValues): LoadReport {
@@ -34,6 +35,7 @@ export function loadReportOf(v: ReportValues): LoadReport {
     executor: 'constant-arrival-rate',
     options: { target: 'targets/gw.yaml', tool: 'bench.echo', rate: 100, thresholds: v.thresholds ?? [] },
     ...(v.shard && { shard: v.shard }),
+    expectations: v.expectations ?? [],
     shardsMerged: 1,
     startedAt: v.startedAt ?? '2026-01-01T00:00:00.000Z',
     durationUs: 2_000_000,

@@ -45,10 +45,19 @@ describe('mergeLoadReports', () => {
   });
 
   it('sums counters, errors by kind and detail, rates and eras', () => {
-    const a = loadReportOf({ responseUs: [1, 2], errors: { http: 2, detail: { '503': 2 } }, dropped: 1 });
+    const a = loadReportOf({
+      responseUs: [1, 2],
+      errors: { http: 2, detail: { '503': 2 } },
+      dropped: 1,
+      expectations: [{ step: 'fetch', expectation: 'text', passed: 2, failed: 1 }],
+    });
     const b = loadReportOf({
       responseUs: [3],
       errors: { http: 1, jsonrpc: 1, detail: { '503': 1, '-32603': 1 } },
+      expectations: [
+        { step: 'fetch', expectation: 'text', passed: 4, failed: 0 },
+        { step: 'a', expectation: 'outcome', passed: 1, failed: 0 },
+      ],
     });
     const m = mergeLoadReports([a, b]);
     expect(m).toMatchObject({
@@ -68,6 +77,10 @@ describe('mergeLoadReports', () => {
       detail: { '503': 3, '-32603': 1 },
     });
     expect(m.eras).toEqual({ modern: 4 });
+    expect(m.expectations).toEqual([
+      { step: 'a', expectation: 'outcome', passed: 1, failed: 0 },
+      { step: 'fetch', expectation: 'text', passed: 6, failed: 1 },
+    ]);
     // The options are the whole run's: each shard's rate (its part) summed back.
     expect(m.options).toMatchObject({ rate: 200, tool: 'bench.echo' });
     expect(m.options.shard).toBeUndefined();

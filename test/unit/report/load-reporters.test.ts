@@ -65,6 +65,29 @@ describe('load reporters', () => {
     expect(md).toMatch(/\| `dropped:count==0` \| 7 \| ✗ \|/);
   });
 
+  it('console and markdown: step expectations under load, failures counted per step and expectation', () => {
+    const withExpectations = withThresholds(
+      loadReportOf({
+        responseUs: [1000, 2000],
+        thresholds: ['expectations:rate<0.1', 'expectations{step:fetch}:rate==0'],
+        expectations: [
+          { step: 'fetch', expectation: 'outcome', passed: 200, failed: 0 },
+          { step: 'triage', expectation: 'text', passed: 150, failed: 50 },
+        ],
+      }),
+    );
+    expect(withExpectations.thresholds.map((t) => [t.expression, t.pass, t.observed])).toEqual([
+      ['expectations:rate<0.1', false, '12.5%'],
+      ['expectations{step:fetch}:rate==0', true, '0%'],
+    ]);
+    const text = renderLoadConsole(withExpectations);
+    expect(text).toMatch(
+      /\n {2}expectations\n {4}fetch › outcome \.+: 0 failed of 200 \(0%\)\n {4}triage › text \.+: 50 failed of 200 \(25%\)\n/,
+    );
+    const md = renderLoadMarkdown(withExpectations);
+    expect(md).toContain('| triage › text | 50 failed of 200 (25%) |');
+  });
+
   it('json: the report round-trips, and a file that is not a load report is refused with its name', () => {
     expect(parseLoadReport(loadJsonReporter.render(report), 'a.json')).toEqual(report);
     try {
