@@ -35,6 +35,12 @@ export type ToolHandler = (
  * What a tool answers. `text` and `content` may use {{args.path}} to echo an
  * argument; `echo` answers with the arguments themselves (text + structuredContent).
  */
+/** A prompt handler in a TS/JS fleet: a GetPromptResult, or on a modern connection an input_required result. */
+export type PromptHandler = (
+  args: Record<string, unknown>,
+  ctx: { server: string; prompt: string; era: Era; mcp: ServerContext },
+) => unknown;
+
 export const ResultSpecSchema = z
   .object({
     text: z.string().optional(),
@@ -171,6 +177,12 @@ export const PromptSpecSchema = z
       )
       .min(1)
       .describe('text (and strings in content) may use {{args.name}}'),
+    handler: z
+      .custom<PromptHandler>((v) => typeof v === 'function', 'expected a function')
+      .optional()
+      .describe(
+        'TS fleets: answers prompts/get instead of the messages (may answer input_required on modern)',
+      ),
   })
   .strict();
 

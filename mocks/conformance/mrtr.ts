@@ -8,7 +8,7 @@ import {
   ProtocolError,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import type { ToolHandler } from '../../harness/schema/fleet.js';
+import type { PromptHandler, ToolHandler } from '../../harness/schema/fleet.js';
 
 /**
  * The multi-round-trip (input_required) tools of the official suite's
@@ -156,4 +156,20 @@ export const capabilitiesRound: ToolHandler = (_a, { era, mcp }) => {
   if (Object.keys(inputRequests).length === 0 || Object.keys(mcp.mcpReq.inputResponses ?? {}).length > 0)
     return text('done');
   return inputRequired({ inputRequests });
+};
+
+/** prompts/get may answer input_required too (a non-tool request): the prompt needs the user's context. */
+export const promptRound: PromptHandler = (_a, { era, mcp }) => {
+  const context = era === 'modern' ? answered(mcp, 'user_context', 'context') : 'a 2025-era session';
+  if (context === undefined) {
+    const ask = inputRequired.elicit({
+      message: 'What context should the prompt use?',
+      requestedSchema: { type: 'object', properties: { context: { type: 'string' } }, required: ['context'] },
+    });
+    return inputRequired({ inputRequests: { user_context: ask } });
+  }
+  return {
+    description: 'A prompt that asked for its context',
+    messages: [{ role: 'user', content: { type: 'text', text: `Use this context: ${context}` } }],
+  };
 };

@@ -11,6 +11,7 @@ import {
   listRootsRound,
   multipleInputsRound,
   multiRound,
+  promptRound,
   requestStateRound,
   samplingRound,
   tamperedStateRound,
@@ -200,6 +201,12 @@ export default defineFleet({
             },
             { role: 'user', text: 'Please process the embedded resource above.' },
           ],
+        },
+        {
+          name: 'test_input_required_result_prompt',
+          description: 'A prompt that asks the user for context (input_required on 2026-07-28)',
+          messages: [{ role: 'user', text: 'answered by the handler' }],
+          handler: promptRound,
         },
         {
           name: 'test_prompt_with_image',

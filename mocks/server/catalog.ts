@@ -243,10 +243,17 @@ function registerPrompts(server: Server, conn: Connection) {
     const { page, nextCursor } = paginate(all, spec.pageSize, req.params?.cursor);
     return nextCursor ? { prompts: page, nextCursor } : { prompts: page };
   });
-  server.setRequestHandler('prompts/get', async (req) => {
+  server.setRequestHandler('prompts/get', async (req, ctx) => {
     const prompt = spec.prompts.find((p) => p.name === req.params.name);
     if (!prompt) throw new ProtocolError(INVALID_PARAMS, `Unknown prompt: ${req.params.name}`);
     const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+    if (prompt.handler)
+      return (await prompt.handler(args, {
+        server: spec.name,
+        prompt: prompt.name,
+        era: conn.era,
+        mcp: ctx,
+      })) as never;
     const missing = prompt.arguments
       .filter((a) => a.required && args[a.name] === undefined)
       .map((a) => a.name);
