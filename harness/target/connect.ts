@@ -83,12 +83,19 @@ export async function connectEndpoint(endpoint: Endpoint, opts: ConnectEndpointO
   const where = describeEndpoint(endpoint);
   const transport = buildTransport(endpoint, label, opts.env);
   if (opts.onMessage) tapMessages(transport, opts.onMessage);
+  const mode = versionNegotiation(opts.protocol ?? 'legacy');
   const client = new Client(opts.clientInfo ?? DEFAULT_CLIENT_INFO, {
     ...opts.clientOptions,
     versionNegotiation: {
-      mode: versionNegotiation(opts.protocol ?? 'legacy'),
-      // A legacy stdio server may ignore the server/discover probe: leave time for the initialize fallback.
-      probe: { timeoutMs: Math.max(1, Math.min(5000, Math.floor(opts.timeoutMs / 3))) },
+      mode,
+      // auto: a legacy stdio server may ignore the server/discover probe, so leave time for the
+      // initialize fallback; pinned: the probe is the whole handshake (a slow-starting server gets all of it).
+      probe: {
+        timeoutMs:
+          typeof mode === 'object'
+            ? opts.timeoutMs
+            : Math.max(1, Math.min(5000, Math.floor(opts.timeoutMs / 3))),
+      },
     },
   });
   const stdio = transport instanceof HarnessStdioTransport ? transport : undefined;
