@@ -52,7 +52,13 @@ export async function runOne(c: Check, input: RunOneInput): Promise<Verdict> {
     const routed = current.routes !== undefined || guard.onCatalogue !== undefined;
     const hooks = routed ? { routes: current.routes, onCatalogue: guard.onCatalogue } : undefined;
     const onMessage = input.transcript?.tap(o.label ?? 'session');
-    const s = await openSession(endpoint, { timeoutMs: spec.timeoutMs, hooks, onMessage, ...o });
+    const s = await openSession(endpoint, {
+      timeoutMs: spec.timeoutMs,
+      hooks,
+      onMessage,
+      protocol: spec.protocol,
+      ...o,
+    });
     deferred.push(() => s.close());
     return s;
   };

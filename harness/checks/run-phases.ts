@@ -56,7 +56,14 @@ export async function runPhases(checks: readonly Check[], input: PhaseInput): Pr
   await lanes(plan.together, input.concurrency, {
     open: async () => {
       const relay = input.verbose ? transcriptRelay('session') : undefined;
-      const session = await openLane(endpoint as Endpoint, spec.timeoutMs, mainTools, relay, input.signal);
+      const session = await openLane(
+        endpoint as Endpoint,
+        spec.timeoutMs,
+        mainTools,
+        relay,
+        spec.protocol,
+        input.signal,
+      );
       return { session, relay, close: () => session.close() };
     },
     run: async (unit, lane) => {

@@ -1,6 +1,6 @@
 import { sleep } from '../runner/deadline.js';
 import type { Endpoint } from '../schema/target.js';
-import { openSession, type Session } from './session.js';
+import { type OpenSessionOptions, openSession, type Session } from './session.js';
 import type { TranscriptRelay } from './transcript.js';
 import type { Check } from './types.js';
 
@@ -85,10 +85,16 @@ export async function openLane(
   timeoutMs: number,
   mainTools: number,
   relay: TranscriptRelay | undefined,
+  protocol: OpenSessionOptions['protocol'],
   signal?: AbortSignal,
 ): Promise<Session> {
   for (let attempt = 1; ; attempt++) {
-    const s = await openSession(endpoint, { timeoutMs, label: 'check lane', onMessage: relay?.observer });
+    const s = await openSession(endpoint, {
+      timeoutMs,
+      label: 'check lane',
+      onMessage: relay?.observer,
+      protocol,
+    });
     const until = performance.now() + 3_000;
     let listed = -1;
     for (;;) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FetchLike } from '@modelcontextprotocol/client';
 
 /**
@@ -8,11 +9,20 @@ import type { FetchLike } from '@modelcontextprotocol/client';
  * MaxListenersExceeded. Here each request gets its own signal, linked to the
  * transport's by one listener that is removed as soon as the response body
  * ends, fails or is cancelled (or the request fails), so aborting the
- * transport still aborts what is in flight and nothing accumulates.
+ * transport still aborts what is in flight and nothing accumulates. The
+ * transport's signal then holds one listener per request in flight (or body
+ * not yet read), which may be many at once: a session with 20 concurrent
+ * calls is not a leak, so its limit is lifted once.
  */
+const lifted = new WeakSet<AbortSignal>();
+
 export const linkedFetch: FetchLike = async (url, init) => {
   const parent = init?.signal;
   if (!parent) return fetch(url, init);
+  if (!lifted.has(parent)) {
+    setMaxListeners(0, parent);
+    lifted.add(parent);
+  }
   const own = new AbortController();
   const forward = () => own.abort(parent.reason);
   if (parent.aborted) own.abort(parent.reason);

@@ -6,6 +6,10 @@ import type { DefectName } from '../../mocks/patterns/gateway/defects.js';
  * listed must pass (apart from CORRECT_GATEWAY_NOT_PASSING in whole-suites.ts). A MUST that breaks
  * fails, a SHOULD warns; a check that needs what the defect took away is
  * blocked — and says by what.
+ *
+ * The era defects (a gateway that mishandles 2026-07-28 clients or backends)
+ * are judged here in a 2025-11-25 run, where most must change nothing; their
+ * own checks fail on them in test/negative/era.test.ts.
  */
 
 type Row = Readonly<Record<string, 'fail' | 'warn' | 'skip' | 'blocked'>>;
@@ -108,4 +112,29 @@ export const DEFECT_TABLE: Readonly<Record<DefectName, Row>> = {
   'tools-late': { 'gateway.tools-ready-at-handshake': 'warn' },
   'unknown-tool-iserror': { 'gateway.unknown-tool': 'fail' },
   'version-echoed': { 'gateway.handshake': 'fail' },
+  'modern-unserved': {},
+  'method-header-ignored': {},
+  'result-type-dropped': {},
+  'request-state-dropped': {},
+  'log-level-ignored': {},
+  'legacy-backends-hidden': {},
+  'mrtr-unbridged': {},
+  'input-required-unfulfilled': {},
+  'legacy-downstream-only': {},
+  'stream-close-ignored': {},
+  'modern-backends-hidden': {
+    // beta and delta answer 2026-07-28, so the gateway reaches them in that era and then hides them.
+    'gateway.tools-exposed-once': 'fail',
+    'gateway.colliding-names': 'fail',
+    'gateway.pagination-aggregated': 'fail',
+    'gateway.resources-routed': 'fail',
+    'security.no-shadowing': 'fail',
+    'gateway.errors-name-origin': 'blocked',
+    'gateway.no-internals-leak': 'blocked',
+    'gateway.hung-backend-bounded': 'blocked',
+    'gateway.crashed-backend-isolated': 'blocked',
+    'gateway.malformed-backend-survived': 'blocked',
+    'gateway.outage-visible': 'blocked',
+    'gateway.backend-down-at-start': 'blocked',
+  },
 };
