@@ -126,8 +126,12 @@ export type NamingSpec = z.output<typeof NamingSchema>;
 export const PATTERNS = ['direct', 'mesh', 'gateway', 'chain'] as const;
 export type Pattern = (typeof PATTERNS)[number];
 
-/** The protocol option maps onto the SDK Client's `versionNegotiation` mode. */
-export const ProtocolSchema = z.enum(['legacy', 'auto', '2026-07-28']);
+/** The protocol option maps onto the SDK Client's `versionNegotiation` mode (target/connect.ts). */
+export const ProtocolSchema = z
+  .enum(['legacy', 'modern', 'auto', '2026-07-28'])
+  .describe(
+    'legacy: 2025-11-25 (initialize, sessions); modern: 2026-07-28 (server/discover, stateless); auto: probe, fall back',
+  );
 export type ProtocolChoice = z.output<typeof ProtocolSchema>;
 
 export const TargetSpecSchema = z

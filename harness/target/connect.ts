@@ -33,7 +33,7 @@ export interface ConnectEndpointOptions {
   /** Bound of the whole connect (spawn/stream open + handshake). */
   timeoutMs: number;
   /** The era to speak (target `protocol`); default legacy. */
-  protocol?: ProtocolChoice | 'modern';
+  protocol?: ProtocolChoice;
   clientInfo?: Implementation;
   signal?: AbortSignal;
   /** Where the endpoint sits in the target file (`endpoint`, `servers.weather`), for problems and messages. */
@@ -67,7 +67,7 @@ export interface Connection {
  * 2025-11-25 (initialize, no probe), `modern` pins 2026-07-28 (server/discover,
  * no fallback), `auto` probes and falls back to initialize, a revision pins it.
  */
-export function versionNegotiation(protocol: ProtocolChoice | 'modern'): VersionNegotiationMode {
+export function versionNegotiation(protocol: ProtocolChoice): VersionNegotiationMode {
   if (protocol === 'legacy' || protocol === 'auto') return protocol;
   if (protocol === 'modern') return { pin: ERA_VERSION.modern };
   return { pin: protocol };
