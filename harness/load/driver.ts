@@ -4,7 +4,10 @@ import type { ClosedSchedule, OpenSchedule } from './executors/types.js';
 /**
  * The loops that start iterations. Open loop: each iteration starts at its
  * intended time whatever the target does; one that would exceed max-in-flight
- * is dropped (counted), never sent late in a bunch. Closed loop: each VU
+ * is dropped (counted), never sent late in a bunch. Timers tick in whole
+ * milliseconds, so at more than 1,000 per second a tick sends every arrival
+ * that has come due since the last one (at most ~1 ms after its intended
+ * start, which its response time includes). Closed loop: each VU
  * starts its next iteration when the last completes. Both stop at the
  * schedule's end (or the signal) and wait for what is in flight.
  */
@@ -29,10 +32,8 @@ export async function driveOpen(
   let next = schedule.arrivalUs(0);
   await new Promise<void>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    let immediate: NodeJS.Immediate | undefined;
     const stop = () => {
       clearTimeout(timer);
-      if (immediate) clearImmediate(immediate);
       resolve();
     };
     hooks.signal.addEventListener('abort', stop, { once: true });
@@ -56,9 +57,10 @@ export async function driveOpen(
         hooks.signal.removeEventListener('abort', stop);
         return stop();
       }
+      // Timers tick in whole milliseconds: every tick sends all that have come due (each keeps its
+      // intended start), rather than spinning on setImmediate for arrivals less than 1 ms apart.
       const waitMs = (next - (nowUs() - startUs)) / 1000;
-      if (waitMs < 1) immediate = setImmediate(pump);
-      else timer = setTimeout(pump, Math.floor(waitMs));
+      timer = setTimeout(pump, Math.max(1, Math.floor(waitMs)));
     };
     pump();
   });

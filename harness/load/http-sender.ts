@@ -1,11 +1,13 @@
-import { createParser } from 'eventsource-parser';
-import { Pool } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { type Dispatcher, Pool } from 'undici';
 import { classifyAnswer, type RequestOutcome } from './wire.js';
 
 /**
  * The Streamable HTTP hot path: POST pre-serialized JSON-RPC over an undici
- * keep-alive pool (session opened beforehand through the SDK), and read the
- * answer as JSON or as an SSE stream (the first event carrying our id).
+ * keep-alive pool (session opened beforehand through the SDK), dispatched
+ * with a handler that reads the answer as JSON or as an SSE stream (the
+ * first event carrying our id) straight from the socket's chunks.
  */
 export interface HttpSession {
   /** Every header of this session's requests, built once (see HttpSender.headersFor). */
@@ -45,32 +47,25 @@ export class HttpSender {
   }
 
   /**
-   * One request. The deadline is undici's own (no answer, or no further
-   * bytes, within `timeoutMs`): no timer or abort signal per request.
+   * One request, dispatched to the pool with a handler that reads the answer
+   * as it arrives (no body stream per request). The deadline is undici's own
+   * (no answer, or no further bytes, within `timeoutMs`): no timer or abort
+   * signal per request.
    */
-  async send(session: HttpSession, id: number, body: string): Promise<RequestOutcome> {
-    try {
-      const res = await this.pool.request({
-        method: 'POST',
-        path: this.path,
-        headers: session.headers,
-        body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      if (res.statusCode !== 200) {
-        await res.body.dump();
-        return { ok: false, kind: 'http', detail: String(res.statusCode) };
-      }
-      const type = res.headers['content-type'];
-      if (typeof type === 'string' && type.startsWith('text/event-stream'))
-        return await readSse(res.body, id);
-      return classifyAnswer(JSON.parse(await res.body.text()));
-    } catch (e) {
-      const code = codeOf(e);
-      if (TIMEOUT_CODES.has(code)) return { ok: false, kind: 'timeout' };
-      return { ok: false, kind: 'transport', detail: code };
-    }
+  send(session: HttpSession, id: number, body: string): Promise<RequestOutcome> {
+    return new Promise((resolve) => {
+      this.pool.dispatch(
+        {
+          method: 'POST',
+          path: this.path,
+          headers: session.headers,
+          body,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        },
+        new AnswerHandler(id, resolve),
+      );
+    });
   }
 
   close(): Promise<void> {
@@ -78,26 +73,88 @@ export class HttpSender {
   }
 }
 
-/** The first SSE event that is the answer to `id` (progress and other notifications are skipped). */
-async function readSse(body: AsyncIterable<Buffer>, id: number): Promise<RequestOutcome> {
-  let answer: RequestOutcome | undefined;
-  const parser = createParser({
-    onEvent(event) {
-      // An event without data primes resumability (its id only); it carries no message.
-      if (answer || event.data === '') return;
-      let message: { id?: unknown } | undefined;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        answer = { ok: false, kind: 'transport', detail: 'malformed SSE event' };
-        return;
-      }
-      if (message && message.id === id) answer = classifyAnswer(message);
-    },
-  });
-  // Read to the end (the server closes the stream after the answer), so the socket stays reusable.
-  for await (const chunk of body) if (!answer) parser.feed(chunk.toString('utf8'));
-  return answer ?? { ok: false, kind: 'transport', detail: 'SSE stream ended without an answer' };
+/**
+ * Reads one answer: a status other than 200 is an `http` outcome (its body
+ * discarded), a JSON body is parsed once complete, an SSE stream is fed to
+ * the parser until the event carrying our id (progress and other
+ * notifications skipped) and read to its end, so the socket stays reusable.
+ */
+class AnswerHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private chunks: Buffer[] = [];
+  private sse: EventSourceParser | undefined;
+  private answer: RequestOutcome | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly id: number,
+    private readonly resolve: (o: RequestOutcome) => void,
+  ) {}
+
+  /** Undici tells this handler API (onResponse…) from the legacy one by this method. */
+  onRequestStart(): void {}
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
+    const type = headers['content-type'];
+    if (status === 200 && typeof type === 'string' && type.startsWith('text/event-stream'))
+      this.sse = createParser({ onEvent: (e) => this.onEvent(e.data) });
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.status !== 200) return;
+    if (this.sse) {
+      if (!this.answer) this.sse.feed(chunk.toString('utf8'));
+    } else this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.status !== 200) return this.settle({ ok: false, kind: 'http', detail: String(this.status) });
+    if (this.sse)
+      return this.settle(
+        this.answer ?? { ok: false, kind: 'transport', detail: 'SSE stream ended without an answer' },
+      );
+    const text =
+      this.chunks.length === 1
+        ? (this.chunks[0] as Buffer).toString('utf8')
+        : Buffer.concat(this.chunks).toString('utf8');
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return this.settle({ ok: false, kind: 'transport', detail: 'malformed JSON answer' });
+    }
+    this.settle(classifyAnswer(message));
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+    const code = codeOf(error);
+    this.settle(
+      TIMEOUT_CODES.has(code)
+        ? { ok: false, kind: 'timeout' }
+        : { ok: false, kind: 'transport', detail: code },
+    );
+  }
+
+  private onEvent(data: string): void {
+    // An event without data primes resumability (its id only); it carries no message.
+    if (this.answer || data === '') return;
+    let message: { id?: unknown } | undefined;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      this.answer = { ok: false, kind: 'transport', detail: 'malformed SSE event' };
+      return;
+    }
+    if (message && message.id === this.id) this.answer = classifyAnswer(message);
+  }
+
+  private settle(o: RequestOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.chunks = [];
+    this.resolve(o);
+  }
 }
 
 function codeOf(e: unknown): string {

@@ -41,6 +41,9 @@ interface IterationScope {
   iteration?: number;
 }
 
+/** The scope of iterations whose steps reference nothing (never written: keepValues is false). */
+const NO_VALUES: IterationScope = { values: new Map() };
+
 /** One iteration; without `intendedUs` (closed loop) it is intended when it is sent. */
 export async function runIteration(
   ctx: IterationContext,
@@ -48,7 +51,7 @@ export async function runIteration(
   intendedUs?: number,
 ): Promise<void> {
   const sentUs = nowUs();
-  const outcome = await runSteps(ctx, ctx.steps, session, { values: new Map() });
+  const outcome = await runSteps(ctx, ctx.steps, session, ctx.keepValues ? { values: new Map() } : NO_VALUES);
   ctx.recorder.iteration(intendedUs ?? sentUs, sentUs, nowUs(), outcome);
 }
 

@@ -23,6 +23,11 @@ export class Recorder {
   readonly samples: CallSample[] = [];
   private second = this.fresh();
   private readonly secondHist = LatencyHistogram.create();
+  // The run's untagged histograms and the per-step ones, looked up once (not by tag key per record),
+  // and created on the first record as before.
+  private response?: LatencyHistogram;
+  private service?: LatencyHistogram;
+  private readonly steps = new Map<string, LatencyHistogram>();
 
   constructor(
     private readonly worker: number,
@@ -32,8 +37,10 @@ export class Recorder {
   /** One whole iteration: response time from the intended start, service time from the actual send. */
   iteration(intendedUs: number, sentUs: number, doneUs: number, outcome: RequestOutcome): void {
     this.completed++;
-    this.histograms.record(RESPONSE_METRIC, {}, doneUs - intendedUs);
-    this.histograms.record(SERVICE_METRIC, {}, doneUs - sentUs);
+    this.response ??= this.histograms.get(RESPONSE_METRIC, {}).histogram;
+    this.service ??= this.histograms.get(SERVICE_METRIC, {}).histogram;
+    this.response.record(doneUs - intendedUs);
+    this.service.record(doneUs - sentUs);
     this.secondHist.record(doneUs - intendedUs);
     this.second.requests++;
     if (outcome.ok) this.second.ok++;
@@ -45,7 +52,13 @@ export class Recorder {
 
   /** One call of a scenario iteration (per-step service time). */
   step(step: string, sentUs: number, doneUs: number): void {
-    if (this.perStep) this.histograms.record(SERVICE_METRIC, { step }, doneUs - sentUs);
+    if (!this.perStep) return;
+    let h = this.steps.get(step);
+    if (!h) {
+      h = this.histograms.get(SERVICE_METRIC, { step }).histogram as LatencyHistogram;
+      this.steps.set(step, h);
+    }
+    h.record(doneUs - sentUs);
   }
 
   sample(s: CallSample): void {
