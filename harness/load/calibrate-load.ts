@@ -53,7 +53,8 @@ export async function calibrateAtLoad(
   }
 }
 
-function countCalls(steps: readonly IterationStep[]): number {
+/** Calls one iteration makes (repeats counted). */
+export function countCalls(steps: readonly IterationStep[]): number {
   let n = 0;
   for (const s of steps) {
     if (s.kind === 'call') n++;

@@ -10,12 +10,14 @@ import type { HistogramSet } from '../measure/histogram-set.js';
 import { fleetEndpoints, fleetPlaceholders } from '../runner/fleet-endpoints.js';
 import type { PlannedCall, PlannedStep } from '../runner/plan-types.js';
 import { collectReferences } from '../runner/references.js';
+import type { CallRecord } from '../schema/call-log.js';
 import type { LoadOptionsInput, LoadReport, LoadSecond } from '../schema/load.js';
 import type { Endpoint } from '../schema/target.js';
 import type { Connection } from '../target/connect.js';
 import { openTarget, type Target } from '../target/target.js';
-import { attributionHistograms, matchSamples, sampledRecords } from './attribution.js';
-import { calibrateAtLoad } from './calibrate-load.js';
+import { attributionHistograms, matchSamples } from './attribution.js';
+import { calibrateAtLoad, countCalls } from './calibrate-load.js';
+import { CallLogReader, readIntervalMs } from './call-log-reader.js';
 import { startFleetProcess, withStdioMocks } from './fleet-process.js';
 import { planLoad } from './plan-load.js';
 import { buildReport } from './report.js';
@@ -95,26 +97,38 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
     let startedAt = new Date();
     let faults: RunningTimeline | undefined;
     cleanup.push(async () => faults?.stop());
+    const attributing =
+      options.attribution ?? (plan.target.pattern === 'gateway' || plan.target.pattern === 'chain');
+    // Sampled records are read from the call logs during the run (they keep only their newest records).
+    const logs = attributing
+      ? new CallLogReader(
+          fleet,
+          tasks.map((t) => t.tracePrefix),
+          ((options.timeoutMs ?? plan.target.timeoutMs) + 1000) * 1000,
+        )
+      : undefined;
+    cleanup.push(async () => logs?.close());
     const result = await runWorkers(tasks, {
       ...hooks,
       onStart: (us) => {
         startedAt = new Date(Date.now() + (us - nowUs()) / 1000);
         if (timeline.length > 0) faults = startTimeline(timeline, fleet, us);
+        logs?.start(readIntervalMs(peakRate && peakRate * Math.max(1, countCalls(steps))));
         hooks.onStart?.(us);
       },
     });
     const durationUs = Math.max(0, nowUs() - result.startUs);
     await faults?.stop();
-    const attribution =
-      (options.attribution ?? (plan.target.pattern === 'gateway' || plan.target.pattern === 'chain'))
-        ? await attribute(
-            tasks,
-            result.done.flatMap((d) => d.samples),
-            fleet,
-            endpoints,
-            dir,
-          )
-        : undefined;
+    const attribution = logs
+      ? await attribute(
+          tasks,
+          result.done.flatMap((d) => d.samples),
+          await logs.stop(),
+          fleet,
+          endpoints,
+          dir,
+        )
+      : undefined;
     const report = buildReport({
       options,
       executor: executor.name,
@@ -139,11 +153,11 @@ export async function runLoad(input: LoadOptionsInput, hooks: LoadHooks = {}): P
 async function attribute(
   tasks: WorkerTask[],
   samples: CallSample[],
+  byTrace: Map<string, CallRecord[]>,
   fleet: Fleet,
   endpoints: Record<string, Endpoint>,
   dir: string,
 ): Promise<{ histograms: HistogramSet; summary: NonNullable<LoadReport['attribution']> }> {
-  const byTrace = await sampledRecords(fleet, [...new Set(tasks.map((t) => t.tracePrefix))]);
   const matched = matchSamples(samples, byTrace);
   const first = Object.values(endpoints)[0] as Endpoint;
   const cost =
