@@ -105,6 +105,12 @@ export const DEFECTS = {
     "does not cancel the downstream call when a 2026-07-28 client closes the call's stream (its way of cancelling)",
   'request-state-dropped':
     "forwards a modern client's retry to a 2026-era backend without its requestState and inputResponses",
+  'cache-hints-widened':
+    'puts its own cache hints (ttlMs one hour, cacheScope public) on 2026-07-28 lists and reads, whatever its backends gave',
+  'listen-silent':
+    'acknowledges a 2026-07-28 subscriptions/listen stream but never sends a list change on it',
+  'modern-stateful':
+    'remembers 2026-07-28 clients by their clientInfo: a request from one that has not sent server/discover first is refused (-32600)',
 } as const satisfies Record<string, string>;
 
 export type DefectName = keyof typeof DEFECTS;

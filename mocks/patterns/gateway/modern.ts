@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { createMcpHandler, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { GatewayContext } from './context.js';
+import type { Defects } from './defects.js';
 import { registerHandlers } from './handlers.js';
+import { DiscoveredClients, rewriteResults } from './modern-rewrite.js';
 import { GatewaySession } from './session.js';
 import { createUpstreamServer } from './upstream-server.js';
 
@@ -40,10 +42,10 @@ export function modernFace(gw: GatewayContext): ModernFace {
     },
   );
   gw.notify = handler.notify;
-  // DEFECT result-type-dropped: JSON answers lose their resultType on the way out.
-  const fetch = gw.defects.has('result-type-dropped') ? withoutResultType(handler.fetch) : handler.fetch;
+  const fetch = withDefects(gw.defects, handler.fetch);
   const node = toNodeHandler({ fetch }, { maxRequestBodySize: gw.config.settings.maxBodyBytes });
   const maxRequestBodySize = gw.config.settings.maxBodyBytes;
+  const known = new DiscoveredClients();
 
   return {
     async isLegacy(req, body) {
@@ -54,6 +56,8 @@ export function modernFace(gw: GatewayContext): ModernFace {
       });
     },
     async handle(req, res, body) {
+      // DEFECT modern-stateful: a client is served only after its own server/discover.
+      if (gw.defects.has('modern-stateful') && !known.admits(body)) return known.refuse(res, body);
       // DEFECT method-header-ignored: the routing headers are made to agree with the body, never compared.
       if (gw.defects.has('method-header-ignored')) alignHeaders(req, body);
       await node(req, res, body);
@@ -65,19 +69,30 @@ export function modernFace(gw: GatewayContext): ModernFace {
   };
 }
 
-/** A fetch whose JSON prompts/list answers have no `result.resultType` (the result-type-dropped defect). */
-function withoutResultType(fetch: McpHttpHandler['fetch']): McpHttpHandler['fetch'] {
-  return async (request, options) => {
-    const response = await fetch(request, options);
-    const method = (options?.parsedBody as { method?: unknown } | undefined)?.method;
-    if (method !== 'prompts/list') return response; // the list clients read least
-    if (!response.headers.get('content-type')?.includes('application/json')) return response;
-    const body = (await response.json()) as { result?: Record<string, unknown> };
-    if (body.result) delete body.result.resultType;
-    const headers = new Headers(response.headers);
-    headers.delete('content-length');
-    return new Response(JSON.stringify(body), { status: response.status, headers });
-  };
+/** Cacheable 2026-07-28 results (ttlMs/cacheScope). */
+const CACHEABLE = [
+  'tools/list',
+  'resources/list',
+  'resources/templates/list',
+  'prompts/list',
+  'resources/read',
+];
+
+/** The fetch of the modern face with the defects that rewrite its answers switched on. */
+function withDefects(defects: Defects, fetch: McpHttpHandler['fetch']): McpHttpHandler['fetch'] {
+  let out = fetch;
+  // DEFECT result-type-dropped: prompts/list answers (the list clients read least) lose their resultType.
+  if (defects.has('result-type-dropped'))
+    out = rewriteResults(out, ['prompts/list'], (r) => {
+      delete r.resultType;
+    });
+  // DEFECT cache-hints-widened: the gateway's own hints replace the backends' (an hour, shared).
+  if (defects.has('cache-hints-widened'))
+    out = rewriteResults(out, CACHEABLE, (r) => {
+      r.ttlMs = 3_600_000;
+      r.cacheScope = 'public';
+    });
+  return out;
 }
 
 /** Rewrite Mcp-Method/Mcp-Name to what the body says (the method-header-ignored defect). */

@@ -141,6 +141,8 @@ export class GatewaySession implements DownstreamOwner {
    */
   async announce(kind: 'tools' | 'resources' | 'prompts'): Promise<void> {
     if (this.era === 'modern') {
+      // DEFECT listen-silent: subscriptions/listen streams are acknowledged, then never told anything.
+      if (this.defects.has('listen-silent')) return;
       const notify = this.gw.notify;
       if (kind === 'tools') notify?.toolsChanged();
       else if (kind === 'resources') notify?.resourcesChanged();

@@ -21,8 +21,11 @@ describe.each([
       'modern.discover',
       'modern.header-mismatch',
       'modern.result-type',
+      'modern.cache-hints',
+      'modern.stateless',
       'modern.mrtr-relayed',
       'modern.log-level',
+      'modern.listen',
       'cross-era.modern-client-legacy-backend',
       'cross-era.input-to-modern-client',
     ],
@@ -35,7 +38,7 @@ describe.each([
     const wanted = Object.fromEntries(
       all.map((r) => [r.id, (applies as readonly string[]).includes(r.id) ? 'pass' : 'skip']),
     );
-    expect(all.length).toBe(9);
+    expect(all.length).toBe(12);
     expect(statuses, all.map(line).join('\n')).toEqual(wanted);
     for (const r of all.filter((x) => x.status === 'skip'))
       expect(r.reason).toMatch(`this run speaks ${era}`);

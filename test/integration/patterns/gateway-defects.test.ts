@@ -118,6 +118,9 @@ describe('defects', () => {
       'modern-backends-hidden',
       'stream-close-ignored',
       'log-level-ignored',
+      'cache-hints-widened',
+      'listen-silent',
+      'modern-stateful',
     ];
     const covered = new Set([...DEFECT_CASES.map((c) => c.defect), ...elsewhere]);
     expect(DEFECT_NAMES.filter((n) => !covered.has(n))).toEqual([]);
