@@ -122,6 +122,9 @@ export const DEFECT_TABLE: Readonly<Record<DefectName, Row>> = {
   'input-required-unfulfilled': {},
   'legacy-downstream-only': {},
   'stream-close-ignored': {},
+  'cache-hints-widened': {},
+  'listen-silent': {},
+  'modern-stateful': {},
   'modern-backends-hidden': {
     // beta and delta answer 2026-07-28, so the gateway reaches them in that era and then hides them.
     'gateway.tools-exposed-once': 'fail',
