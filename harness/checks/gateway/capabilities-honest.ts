@@ -11,6 +11,8 @@ export const capabilitiesHonest = check({
   id: 'gateway.capabilities-honest',
   title: 'advertised capabilities match what the gateway serves',
   suite: 'gateway',
+  // Capabilities of the initialize answer, probed with logging/setLevel and resources/subscribe (both 2025-only).
+  eras: ['legacy'],
   specRef:
     'MCP 2025-11-25 basic/lifecycle §Capability Negotiation; server/tools, server/resources, server/prompts §Capabilities',
   severity: 'must',

@@ -35,6 +35,8 @@ export const capabilitiesRelayed = check({
   id: 'gateway.capabilities-relayed',
   title: 'capabilities every server offers are advertised, and relayed to the right server',
   suite: 'gateway',
+  // Capabilities of the initialize answer, probed with logging/setLevel and resources/subscribe (both 2025-only).
+  eras: ['legacy'],
   specRef:
     'MCP 2025-11-25 basic/lifecycle §Capability Negotiation; server/utilities/completion; server/utilities/logging; ' +
     'server/resources §Subscriptions; practice: an aggregator offers what all its servers offer',

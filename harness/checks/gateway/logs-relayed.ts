@@ -8,6 +8,8 @@ export const logsRelayed = check({
   id: 'gateway.logs-relayed',
   title: "a backend's log messages reach the client",
   suite: 'gateway',
+  // 2026-07-28 sends log messages only at the level a request asks for: modern.log-level.
+  eras: ['legacy'],
   specRef:
     'practice: a gateway relays downstream notifications/message to the client of the call ' +
     '(MCP 2025-11-25 server/utilities/logging)',
