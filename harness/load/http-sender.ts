@@ -109,22 +109,22 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    if (this.status !== 200) return this.settle({ ok: false, kind: 'http', detail: String(this.status) });
+    this.settle(this.outcome());
+  }
+
+  private outcome(): RequestOutcome {
+    if (this.status !== 200) return { ok: false, kind: 'http', detail: String(this.status) };
     if (this.sse)
-      return this.settle(
-        this.answer ?? { ok: false, kind: 'transport', detail: 'SSE stream ended without an answer' },
-      );
+      return this.answer ?? { ok: false, kind: 'transport', detail: 'SSE stream ended without an answer' };
     const text =
       this.chunks.length === 1
         ? (this.chunks[0] as Buffer).toString('utf8')
         : Buffer.concat(this.chunks).toString('utf8');
-    let message: unknown;
     try {
-      message = JSON.parse(text);
+      return classifyAnswer(JSON.parse(text));
     } catch {
-      return this.settle({ ok: false, kind: 'transport', detail: 'malformed JSON answer' });
+      return { ok: false, kind: 'transport', detail: 'malformed JSON answer' };
     }
-    this.settle(classifyAnswer(message));
   }
 
   onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
