@@ -9,7 +9,8 @@ import { describeExchange, discovered, sendModern } from './wire.js';
 
 /**
  * 2026-07-28 servers MUST put `ttlMs` and `cacheScope` on complete results
- * of tools/list, resources/list, prompts/list and resources/read. A gateway
+ * of tools/list, resources/list, resources/templates/list, prompts/list and
+ * resources/read (and server/discover, not asked here). A gateway
  * answering for its backends is such a server, and the hints it gives must
  * not promise more than the backends did: a result of a `private` backend
  * (cached only within one authorization context) must not become `public`
@@ -53,6 +54,7 @@ export function hintProblems(what: string, result: Record<string, unknown>, boun
 const LISTS = [
   ['tools/list', (s: ServerSpec) => s.tools.length > 0],
   ['resources/list', (s: ServerSpec) => s.resources.length > 0],
+  ['resources/templates/list', (s: ServerSpec) => s.resourceTemplates.length > 0],
   ['prompts/list', (s: ServerSpec) => s.prompts.length > 0],
 ] as const;
 
@@ -67,7 +69,8 @@ export const cacheHints = check({
   concurrent: true,
   eras: ['modern'],
   expected:
-    'tools/list, resources/list, prompts/list and resources/read of a 2026-07-28 backend’s resource each carry an integer ' +
+    'tools/list, resources/list, resources/templates/list, prompts/list and resources/read of a 2026-07-28 backend’s ' +
+    'resource each carry an integer ' +
     'ttlMs ≥ 0 and a cacheScope; ttlMs at most the shortest the contributing backends gave (0 for a 2025 backend, which gives none), ' +
     'cacheScope public only when every contributing backend said public',
   run: (ctx) =>
