@@ -12,8 +12,10 @@ import { referenceGatewayTarget } from '../../mocks/patterns/gateway/target.js';
 export function referenceGateway(
   defects: readonly string[] = [],
   extra: Partial<TargetInput> = {},
+  /** The gateway's own per-call timeout; longer where a loaded machine's stdio spawns must fit in it. */
+  callTimeoutMs?: number,
 ): TargetSpec {
-  return TargetSpecSchema.parse({ ...referenceGatewayTarget(defects), ...extra });
+  return TargetSpecSchema.parse({ ...referenceGatewayTarget(defects, callTimeoutMs), ...extra });
 }
 
 /** Run some checks against a target; results by id. */

@@ -115,7 +115,7 @@ describe('modern and cross-era suites', () => {
     { timeout: 120_000 },
     async (id, defect, protocol, shows, blocks) => {
       const run = await limit(() =>
-        runChecks({ target: referenceGateway([defect], { protocol }), only: ONLY }),
+        runChecks({ target: referenceGateway([defect], { protocol }, 3000), only: ONLY }),
       );
       const statuses = Object.fromEntries(run.results.map((r) => [r.id, r.status]));
       const wanted = {

@@ -1,7 +1,7 @@
-import { textOf } from '../../runner/outcome.js';
-import { describeCall, resolveTools } from '../gateway/resilience-util.js';
-import { check, fail, pass, skip } from '../types.js';
-import { eraClient, erasSeen, isVerdict, serversServing, toolOf } from './util.js';
+import { describeCall } from '../gateway/resilience-util.js';
+import { check, skip } from '../types.js';
+import { askThrough, judgeAsked } from './ask.js';
+import { erasSeen, isVerdict } from './util.js';
 
 /**
  * A 2026-07-28 backend asks its client something with an `input_required`
@@ -23,31 +23,16 @@ export const inputToLegacyClient = check({
     'calling the asking tool of a backend that serves 2026-07-28 from a 2025 client that declared the ' +
     "capability: the client is asked and the backend's result carries its answer",
   async run(ctx) {
-    const logical = serversServing(ctx, ['modern', 'dual'])
-      .map((s) => toolOf(s, (t) => t.ask !== undefined))
-      .find((t) => t !== undefined);
-    if (!logical)
-      return skip('the fleet has no 2026-07-28 server with an asking tool (ask: sampling|elicitation)');
-    const r = await resolveTools(ctx, [logical]);
-    if (!r.names) return r.verdict;
-    const client = await eraClient(ctx, 'legacy');
-    if (isVerdict(client)) return client;
-    const call = await client.session.call(r.names[0]!, { prompt: 'from cross-era.input-to-legacy-client' });
-    const text = textOf(call.result);
-    const [server, tool] = logical.split('.') as [string, string];
-    const backendEras = await erasSeen(ctx, server, tool);
-    const evidence = { asked: client.asked, call: describeCall(call), backendEras };
+    const asked = await askThrough(ctx, 'legacy', ['modern', 'dual'], 'cross-era.input-to-legacy-client');
+    if (isVerdict(asked)) return asked;
+    const backendEras = await erasSeen(ctx, asked.server, asked.tool);
     // A backend that serves both eras may be reached in 2025-11-25: then it asked with a 2025 request
     // and nothing was bridged. Relaying that is a same-era question, not this check's.
     if (backendEras.length > 0 && !backendEras.includes('modern'))
       return skip(
-        `the gateway reached ${server} in 2025-11-25 (it serves both eras), so there was no input_required ` +
-          `to bridge (the call answered ${describeCall(call)})`,
+        `the gateway reached ${asked.server} in 2025-11-25 (it serves both eras), so there was no ` +
+          `input_required to bridge (the call answered ${describeCall(asked.call)})`,
       );
-    if (client.asked.length === 0)
-      return fail(`the client was never asked; the call answered ${describeCall(call)}`, evidence);
-    return call.outcome === 'ok' && text.includes(client.reply.text)
-      ? pass(`asked (${client.asked.join(', ')}), and the backend answered with the client's reply`, evidence)
-      : fail(`asked, but the backend did not get the reply: ${describeCall(call)}`, evidence);
+    return judgeAsked(asked, { backendEras });
   },
 });

@@ -1,7 +1,6 @@
-import { textOf } from '../../runner/outcome.js';
-import { describeCall, resolveTools } from '../gateway/resilience-util.js';
-import { check, fail, pass, skip } from '../types.js';
-import { eraClient, isVerdict, serversServing, toolOf } from './util.js';
+import { check } from '../types.js';
+import { askThrough, judgeAsked } from './ask.js';
+import { isVerdict } from './util.js';
 
 /**
  * A 2025 backend asks its client something with a server-to-client request
@@ -25,22 +24,7 @@ export const inputToModernClient = check({
     "calling a 2025-only backend's asking tool from a 2026-07-28 client that declared the capability: the " +
     "client is asked (input_required, answered on the retry) and the backend's result carries its answer",
   async run(ctx) {
-    const logical = serversServing(ctx, ['legacy'])
-      .map((s) => toolOf(s, (t) => t.ask !== undefined))
-      .find((t) => t !== undefined);
-    if (!logical)
-      return skip('the fleet has no 2025-only server with an asking tool (ask: sampling|elicitation)');
-    const r = await resolveTools(ctx, [logical]);
-    if (!r.names) return r.verdict;
-    const client = await eraClient(ctx, 'modern');
-    if (isVerdict(client)) return client;
-    const call = await client.session.call(r.names[0]!, { prompt: 'from cross-era.input-to-modern-client' });
-    const text = textOf(call.result);
-    const evidence = { asked: client.asked, call: describeCall(call) };
-    if (client.asked.length === 0)
-      return fail(`the client was never asked; the call answered ${describeCall(call)}`, evidence);
-    return call.outcome === 'ok' && text.includes(client.reply.text)
-      ? pass(`asked (${client.asked.join(', ')}), and the backend answered with the client's reply`, evidence)
-      : fail(`asked, but the backend did not get the reply: ${describeCall(call)}`, evidence);
+    const asked = await askThrough(ctx, 'modern', ['legacy'], 'cross-era.input-to-modern-client');
+    return isVerdict(asked) ? asked : judgeAsked(asked);
   },
 });

@@ -1,7 +1,6 @@
-import { textOf } from '../../runner/outcome.js';
-import { eraClient, isVerdict, serversServing, toolOf } from '../cross-era/util.js';
-import { describeCall, resolveTools } from '../gateway/resilience-util.js';
-import { check, fail, pass, skip } from '../types.js';
+import { askThrough, judgeAsked } from '../cross-era/ask.js';
+import { isVerdict } from '../cross-era/util.js';
+import { check } from '../types.js';
 
 /**
  * Multi-round-trip requests through a gateway: a 2026-07-28 backend answers
@@ -23,21 +22,7 @@ export const mrtrRelayed = check({
     "calling a 2026-07-28 backend's asking tool from a 2026-07-28 client: the client is asked and the " +
     "backend's result carries its answer (the retry reached the backend with its requestState)",
   async run(ctx) {
-    const logical = serversServing(ctx, ['modern', 'dual'])
-      .map((s) => toolOf(s, (t) => t.ask !== undefined))
-      .find((t) => t !== undefined);
-    if (!logical)
-      return skip('the fleet has no 2026-07-28 server with an asking tool (ask: sampling|elicitation)');
-    const r = await resolveTools(ctx, [logical]);
-    if (!r.names) return r.verdict;
-    const client = await eraClient(ctx, 'modern');
-    if (isVerdict(client)) return client;
-    const call = await client.session.call(r.names[0]!, { prompt: 'from modern.mrtr-relayed' });
-    const evidence = { asked: client.asked, call: describeCall(call) };
-    if (client.asked.length === 0)
-      return fail(`the client was never asked; the call answered ${describeCall(call)}`, evidence);
-    return call.outcome === 'ok' && textOf(call.result).includes(client.reply.text)
-      ? pass(`asked (${client.asked.join(', ')}); the backend answered with the client's reply`, evidence)
-      : fail(`asked, but the backend did not get the reply: ${describeCall(call)}`, evidence);
+    const asked = await askThrough(ctx, 'modern', ['modern', 'dual'], 'modern.mrtr-relayed');
+    return isVerdict(asked) ? asked : judgeAsked(asked);
   },
 });

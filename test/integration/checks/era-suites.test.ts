@@ -32,7 +32,7 @@ describe.each([
   ],
 ] as const)('a %s run', (era, protocol, applies) => {
   it('passes what applies to the era and skips the rest', { timeout: 60_000 }, async () => {
-    const results = await checkResults(referenceGateway([], { protocol }), ONLY);
+    const results = await checkResults(referenceGateway([], { protocol }, 3000), ONLY);
     const all = [...results.values()];
     const statuses = Object.fromEntries(all.map((r) => [r.id, r.status]));
     const wanted = Object.fromEntries(

@@ -25,7 +25,7 @@ const line = (r: CheckResult) =>
 describe('the gateway, http and security suites in a 2026-07-28 run', () => {
   it('pass against the correct reference gateway, or skip naming the era', { timeout: 60_000 }, async () => {
     const run = await runChecks({
-      target: referenceGateway([], { protocol: 'modern' }),
+      target: referenceGateway([], { protocol: 'modern' }, 3000),
       suites: ['gateway', 'http', 'security'],
       concurrency: DEFAULT_CONCURRENCY,
     });
