@@ -1,5 +1,6 @@
 import { ProtocolError, type Server } from '@modelcontextprotocol/server';
 import { callTool } from './call.js';
+import { retryParams } from './call-modern.js';
 import { routeResource } from './catalog.js';
 import { registerCompletion } from './complete.js';
 import { GATEWAY_ERROR } from './errors.js';
@@ -109,7 +110,14 @@ export function registerHandlers(session: GatewaySession, server: Server): void 
       route.group,
       deadline(),
       { server: route.group.name, target: route.name },
-      (_d, c, ms) => c.getPrompt(params, { timeout: ms, signal: ctx.mcpReq.signal }),
+      (_d, c, ms) =>
+        session.era === 'modern'
+          ? // A 2026-era backend may answer input_required; the client's retry carries its answers back.
+            c.request(
+              { method: 'prompts/get', params: { ...params, ...retryParams(session, ctx) } },
+              { timeout: ms, signal: ctx.mcpReq.signal, allowInputRequired: true },
+            )
+          : c.getPrompt(params, { timeout: ms, signal: ctx.mcpReq.signal }),
     );
   });
 
