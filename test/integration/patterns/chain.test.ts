@@ -81,16 +81,14 @@ describe('composite tools', () => {
   it('runs fan-out branches concurrently and aggregates their results', async () => {
     for (const s of ['tracker', 'repo', 'chat'])
       await fleet.mocks.get(s)!.addFault({ type: 'latency', ms: 150 });
-    const t0 = performance.now();
     const r = await client.callTool({ name: 'gather', arguments: { q: 'crash' } });
-    const ms = performance.now() - t0;
     expect(r.isError).toBeFalsy();
     expect(Object.keys(structured(r)!.results as object).sort()).toEqual(['c', 'r', 't']);
     expect(structured(r)!.failed).toBeUndefined();
     const calls = await allCalls(fleet);
     expect(calls).toHaveLength(3);
+    // The three 150 ms branches were in flight at once (from the mocks' own records, not a wall clock).
     expect(overlapped(calls)).toBe(true);
-    expect(ms).toBeLessThan(440); // three 150 ms branches, not 450 ms
   });
 
   it('keeps partial fan-out results and lists the failed branch', async () => {
