@@ -142,9 +142,13 @@ export class Downstream {
     client.onerror = (e) => {
       // SSE stream reconnects and stray lines are not the caller's business, except under
       // DEFECT malformed-poisons: one unparsable message condemns the connection for good.
+      // A late answer to an abandoned request (the era probe's server/discover on a slow stdio server)
+      // is not a malformed message.
+      const message = String(e?.message);
       if (
         this.owner.defects.has('malformed-poisons') &&
-        /JSON|Unexpected token|parse/i.test(String(e?.message))
+        /JSON|Unexpected token|parse/i.test(message) &&
+        !/unknown message ID/i.test(message)
       ) {
         this.poisoned = true;
       }
