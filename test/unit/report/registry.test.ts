@@ -57,7 +57,9 @@ describe('reporter registry', () => {
     expect(error).toBeInstanceOf(HarnessError);
     expect(error.code).toBe('INVALID_ARGS');
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('unknown report formats "xml", "pdf" (valid: console, json, junit, md, html, prom)');
+    expect(error.message).toBe(
+      'unknown report formats "xml", "pdf" (valid: console, json, junit, md, html, prom)',
+    );
     expect(error.problems).toHaveLength(2);
     await expect(readdir(out)).rejects.toThrow();
   });
