@@ -137,7 +137,7 @@ beforeAll(async () => {
         ],
       },
     ],
-    { target: TargetSpecSchema.parse(referenceGatewayTarget()), prom: sink, formats: [] },
+    { target: TargetSpecSchema.parse(referenceGatewayTarget([], 3000)), prom: sink, formats: [] },
   );
   expect(report.exitCode, JSON.stringify(report.scenarios[0]?.steps)).toBe(0);
   sink.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE as never);
