@@ -38,7 +38,8 @@ describe('per-hop attribution under load', () => {
       workers: 1,
       sampleRate: 40,
     });
-    expect(LoadReportSchema.parse(r)).toBeTruthy();
+    // The report is exactly the contract reporters and merge read (strict: no missing or extra fields).
+    expect(LoadReportSchema.safeParse(r).error?.issues).toBeUndefined();
     expect(r.pattern).toBe('gateway');
     expect(r.errors.transport + r.errors.http + r.errors.jsonrpc + r.errors.timeout).toBe(0);
     const a = r.attribution;

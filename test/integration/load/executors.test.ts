@@ -19,7 +19,8 @@ describe('load executors', () => {
       { ...base(), rate: 100, durationMs: 1500, workers: 2 },
       { onSecond: (s) => seconds.push(s.second) },
     );
-    expect(LoadReportSchema.parse(r)).toBeTruthy();
+    // The report is exactly the contract reporters and merge read (strict: no missing or extra fields).
+    expect(LoadReportSchema.safeParse(r).error?.issues).toBeUndefined();
     expect(r.executor).toBe('constant-arrival-rate');
     expect(r.scheduled).toBe(150);
     expect(r.completed + r.dropped).toBe(150);
