@@ -12,7 +12,7 @@ import { autocannonToolCalls } from './autocannon.js';
 import { median, openSession, startServer } from './lib.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 

@@ -22,6 +22,9 @@ export interface Admission {
   wire?: WireEffect;
 }
 
+/** A message's HTTP headers, or how to get them: read only when the message is recorded (not on a repeat admit). */
+export type HeaderSource = Record<string, string> | (() => Record<string, string> | undefined);
+
 /** Sends a response the transport way, or handles the wire effect itself (returns true when it did). */
 export type WireHook = (message: JSONRPCMessage, wire: WireEffect, admission: Admission) => Promise<boolean>;
 
@@ -63,7 +66,7 @@ export class Connection {
   }
 
   /** Record an incoming message and, for a request, decide which faults fire. Idempotent per request id. */
-  admit(message: JSONRPCMessage, headers?: Record<string, string>): Admission | undefined {
+  admit(message: JSONRPCMessage, headers?: HeaderSource): Admission | undefined {
     if (!('method' in message)) return undefined;
     const isRequest = 'id' in message && message.id !== undefined;
     if (isRequest) {
@@ -97,10 +100,7 @@ export class Connection {
    * error to send instead of serving it (recorded in the call log, no faults
    * applied). Lenient mocks, notifications and responses pass (undefined).
    */
-  refuseBeforeInitialize(
-    message: JSONRPCMessage,
-    headers?: Record<string, string>,
-  ): JSONRPCMessage | undefined {
+  refuseBeforeInitialize(message: JSONRPCMessage, headers?: HeaderSource): JSONRPCMessage | undefined {
     if (this.mock.spec.lenient || !('method' in message) || !('id' in message) || message.id === undefined)
       return undefined;
     // A 2026-07-28 request has no initialize before it: the envelope is its handshake.
@@ -116,10 +116,7 @@ export class Connection {
     return { jsonrpc: '2.0', id: message.id, error: { ...NOT_INITIALIZED } };
   }
 
-  private recordOf(
-    message: JSONRPCRequest | JSONRPCNotification,
-    headers?: Record<string, string>,
-  ): CallRecord {
+  private recordOf(message: JSONRPCRequest | JSONRPCNotification, headers?: HeaderSource): CallRecord {
     const params = (message.params ?? {}) as Record<string, unknown>;
     const meta = params._meta as Record<string, unknown> | undefined;
     const isRequest = 'id' in message && message.id !== undefined;
@@ -139,7 +136,7 @@ export class Connection {
       meta,
       traceparent: typeof meta?.traceparent === 'string' ? meta.traceparent : undefined,
       progressToken: meta?.progressToken as string | number | undefined,
-      headers,
+      headers: typeof headers === 'function' ? headers() : headers,
       receivedUs: nowUs(),
       outcome: isRequest ? 'pending' : 'result',
       faults: [],
@@ -251,7 +248,7 @@ export class Connection {
     };
     inner.onerror = (e) => outer.onerror?.(e);
     inner.onmessage = (message, extra) => {
-      const headers = headersOf?.(extra) ?? headersFromRequest(extra?.request);
+      const headers = () => headersOf?.(extra) ?? headersFromRequest(extra?.request);
       const refusal = conn.gateBeforeInitialize ? conn.refuseBeforeInitialize(message, headers) : undefined;
       if (refusal) return void inner.send(refusal).catch((e: Error) => outer.onerror?.(e));
       conn.admit(message, headers);

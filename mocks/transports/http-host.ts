@@ -21,6 +21,18 @@ const MAX_BODY = 64 * 1024 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const validHost = localhostHostValidation();
 const validOrigin = localhostOriginValidation();
+/** Host headers already found valid: a client sends the same one on every request, so it is parsed once. */
+const knownHosts = new Set<string>();
+
+/** The SDK's DNS-rebinding guards (403 on a foreign Host or Origin), with valid Host values remembered. */
+function guarded(req: IncomingMessage, res: ServerResponse): boolean {
+  const host = req.headers.host;
+  if (host === undefined || !knownHosts.has(host)) {
+    if (!validHost(req, res)) return false;
+    if (host !== undefined && knownHosts.size < 64) knownHosts.add(host);
+  }
+  return req.headers.origin === undefined || validOrigin(req, res);
+}
 
 /**
  * A Node HTTP server we own, so the listener can be closed and reopened on
@@ -36,7 +48,7 @@ export function createHttpHost(mock: Mock, port: number, path: string, handler: 
   // A mock on loopback refuses other Host/Origin headers (403), as SDK servers do against DNS rebinding.
   const loopback = LOOPBACK.has(listenHost);
   const server: HttpServer = createServer((req, res) => {
-    if (loopback && !mock.spec.lenient && !(validHost(req, res) && validOrigin(req, res))) return;
+    if (loopback && !mock.spec.lenient && !guarded(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const fail = (e: Error) => {
       if (!res.headersSent) {

@@ -7,10 +7,11 @@ import {
   createMcpHandler,
   type JSONRPCMessage,
   MissingRequiredClientCapabilityError,
+  PROTOCOL_VERSION_META_KEY,
   type ServerNotifier,
   type Transport,
 } from '@modelcontextprotocol/server';
-import type { Era, EraChoice } from '../../harness/schema/era.js';
+import { ERA_VERSION, type Era, type EraChoice } from '../../harness/schema/era.js';
 import { buildServer } from '../server/catalog.js';
 import { Connection } from '../server/connection.js';
 import type { Mock } from '../server/mock.js';
@@ -80,6 +81,7 @@ function noteSent(conn: Connection, transport: Transport): void {
  */
 export function legOf(served: EraChoice, req: IncomingMessage, body: unknown): Era {
   if (served !== 'dual') return served;
+  if (plainLegacyRequest(req, body)) return 'legacy';
   const header = (name: string) => {
     const v = req.headers[name];
     return typeof v === 'string' ? v : undefined;
@@ -92,6 +94,27 @@ export function legOf(served: EraChoice, req: IncomingMessage, body: unknown): E
     body,
   });
   return outcome.kind === 'legacy' ? 'legacy' : 'modern';
+}
+
+/**
+ * The common case decided without the SDK classifier (which tries every
+ * JSON-RPC shape in turn): a POSTed request with no envelope claim in its
+ * `_meta` and no modern MCP-Protocol-Version header is legacy by the same rules
+ * the classifier applies. Anything else goes to the classifier.
+ */
+function plainLegacyRequest(req: IncomingMessage, body: unknown): boolean {
+  if (req.method !== 'POST' || typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const m = body as { jsonrpc?: unknown; method?: unknown; id?: unknown; params?: unknown };
+  if (m.jsonrpc !== '2.0' || typeof m.method !== 'string') return false;
+  if (typeof m.id !== 'string' && !Number.isInteger(m.id)) return false;
+  if ('result' in m || 'error' in m) return false;
+  const version = req.headers['mcp-protocol-version'];
+  if (version !== undefined && (typeof version !== 'string' || version.trim() >= ERA_VERSION.modern)) return false;
+  if (m.params === undefined) return true;
+  if (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params)) return false;
+  const meta = (m.params as { _meta?: unknown })._meta;
+  if (meta === undefined) return true;
+  return typeof meta === 'object' && meta !== null && !(PROTOCOL_VERSION_META_KEY in meta);
 }
 
 /**
