@@ -2,15 +2,7 @@ import type { LoadReport } from '../schema/load.js';
 import { clean } from './console.js';
 import { plural } from './format.js';
 import type { LoadReporter } from './load-reporter.js';
-import {
-  describeRun,
-  expectationRows,
-  formatErrorKinds,
-  formatErrorTotal,
-  formatRatePerSecond,
-  LOAD_COLUMNS,
-  loadRows,
-} from './load-rows.js';
+import { LOAD_COLUMNS, summarizeLoad } from './load-rows.js';
 import type { RenderOptions } from './reporter.js';
 
 /**
@@ -31,67 +23,59 @@ function dots(label: string): string {
 export function renderLoadConsole(report: LoadReport, options: RenderOptions = {}): string {
   const color = options.color ?? false;
   const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[39m` : text);
+  const s = summarizeLoad(report);
   const out: string[] = [];
-  out.push(`  load  ${clean(describeRun(report), 200)}`, '');
-  const target =
-    report.targetRate === undefined ? '' : `  (target ${formatRatePerSecond(report.targetRate)})`;
-  out.push(
-    `  ${dots('iterations')}: ${report.completed}  ${formatRatePerSecond(report.achievedRate)}${target}`,
-  );
+  out.push(`  load  ${clean(s.run, 200)}`, '');
+  const target = s.targetRate === undefined ? '' : `  (target ${s.targetRate})`;
+  out.push(`  ${dots('iterations')}: ${report.completed}  ${s.achievedRate}${target}`);
   out.push(`  ${dots('scheduled / sent')}: ${report.scheduled} / ${report.sent}`);
   out.push(`  ${dots('dropped')}: ${report.dropped > 0 ? paint(33, String(report.dropped)) : '0'}`);
-  out.push(`  ${dots('errors')}: ${formatErrorTotal(report)}`);
-  out.push(`  ${dots('  by kind')}: ${clean(formatErrorKinds(report.errors), 300)}`);
+  out.push(`  ${dots('errors')}: ${s.errorTotal}`);
+  out.push(`  ${dots('  by kind')}: ${clean(s.errorKinds, 300)}`);
   const eras = Object.entries(report.eras);
   if (eras.length > 0)
     out.push(`  ${dots('sessions by era')}: ${eras.map(([e, n]) => `${e} ${n}`).join(' · ')}`);
-  const rows = loadRows(report);
-  if (rows.length > 0) {
+  if (s.rows.length > 0) {
     out.push(
       '',
       `  ${''.padEnd(LABEL_WIDTH + 2)}${[...LOAD_COLUMNS, 'count'].map((c) => c.padEnd(CELL_WIDTH)).join('')}`.trimEnd(),
     );
-    for (const row of rows) {
+    for (const row of s.rows) {
       const cells = [...row.cells, String(row.count)].map((c) => c.padEnd(CELL_WIDTH)).join('');
       out.push(`  ${dots(clean(row.label, LABEL_WIDTH - 2))}: ${cells}`.trimEnd());
     }
   }
-  const expectations = expectationRows(report);
-  if (expectations.length > 0) {
+  if (s.expectations.length > 0) {
     out.push('', '  expectations');
-    for (const e of expectations) {
+    for (const e of s.expectations) {
       const text = e.text.startsWith('0 ') ? e.text : paint(31, e.text);
       out.push(`    ${`${clean(e.label, LABEL_WIDTH - 4)} `.padEnd(LABEL_WIDTH - 2, '.')}: ${text}`);
     }
   }
-  if (report.timeline.length > 0) {
+  if (s.timeline.length > 0) {
     out.push('', '  fault timeline');
-    for (const t of report.timeline) {
+    for (const t of s.timeline) {
       const recovered =
-        t.recoveredAfterUs === null
-          ? 'not recovered'
-          : `recovered after ${(t.recoveredAfterUs / 1e6).toFixed(2)} s`;
-      out.push(
-        `    ${(t.atUs / 1e6).toFixed(2)} s  ${clean(t.action, 20)} ${clean(t.server, 40)}  ${recovered}`,
-      );
+        t.recoveredAfter === undefined ? 'not recovered' : `recovered after ${t.recoveredAfter}`;
+      out.push(`    ${t.at}  ${clean(t.action, 20)} ${clean(t.server, 40)}  ${recovered}`);
     }
   }
-  const failed = report.thresholds.filter((t) => !t.pass);
-  if (report.thresholds.length > 0) {
+  if (s.thresholds.length > 0) {
     out.push('', '  thresholds');
-    for (const t of report.thresholds) {
+    for (const t of s.thresholds) {
       const mark = t.pass ? paint(32, '✓') : paint(31, '✗');
-      const observed = t.error ? t.error : `observed ${t.observed ?? '—'}`;
+      const observed = t.error ? t.error : `observed ${t.observed}`;
       out.push(`    ${mark} ${clean(t.expression, 80)}  ${clean(observed, 160)}`);
     }
   }
   out.push('');
+  const total = plural(s.thresholds.length, 'threshold');
   const verdict =
-    report.thresholds.length === 0
+    s.thresholds.length === 0
       ? 'no thresholds'
-      : failed.length === 0
-        ? paint(32, `${plural(report.thresholds.length, 'threshold')} passed`)
-        : paint(31, `${failed.length} of ${plural(report.thresholds.length, 'threshold')} failed`);
-  out.push(`load: ${report.completed} iterations, ${formatRatePerSecond(report.achievedRate)}, ${verdict}`);
+      : s.failed === 0
+        ? paint(32, `${total} passed`)
+        : paint(31, `${s.failed} of ${total} failed`);
+  out.push(`load: ${report.completed} iterations, ${s.achievedRate}, ${verdict}`);
   return `${out.join('\n')}\n`;
 }

@@ -9,7 +9,8 @@ import { formatDuration, formatTags } from './format.js';
 /**
  * What every load reporter shows, computed once: one row per histogram
  * (response time, service time, then per-step and overhead ones) with
- * p50/p90/p99/p99.9/max, and the errors by kind.
+ * p50/p90/p99/p99.9/max, the errors by kind, the expectations, the fault
+ * timeline and the thresholds (`summarizeLoad`); the reporters only lay it out.
  */
 export const LOAD_COLUMNS = ['p50', 'p90', 'p99', 'p99.9', 'max'] as const;
 
@@ -113,4 +114,62 @@ export function describeRun(report: LoadReport): string {
     .filter(Boolean)
     .join(' · ')
     .concat(shard);
+}
+
+/** A fault-timeline entry as text: `1.00 s`, the action, the server, and `0.25 s` (undefined: not recovered). */
+export interface TimelineRow {
+  at: string;
+  action: string;
+  server: string;
+  recoveredAfter: string | undefined;
+}
+
+/** A threshold's verdict: what it says, what was observed (`—`: nothing), why it could not be evaluated. */
+export interface ThresholdRow {
+  expression: string;
+  pass: boolean;
+  observed: string;
+  error: string | undefined;
+}
+
+/** Everything a load summary shows, as text, in the order the reporters show it. */
+export interface LoadSummary {
+  run: string;
+  achievedRate: string;
+  targetRate: string | undefined;
+  errorTotal: string;
+  errorKinds: string;
+  rows: LoadRow[];
+  expectations: Array<{ label: string; text: string }>;
+  timeline: TimelineRow[];
+  thresholds: ThresholdRow[];
+  /** How many thresholds failed (an unevaluable one counts). */
+  failed: number;
+}
+
+const seconds = (us: number): string => `${(us / 1e6).toFixed(2)} s`;
+
+export function summarizeLoad(report: LoadReport): LoadSummary {
+  return {
+    run: describeRun(report),
+    achievedRate: formatRatePerSecond(report.achievedRate),
+    targetRate: report.targetRate === undefined ? undefined : formatRatePerSecond(report.targetRate),
+    errorTotal: formatErrorTotal(report),
+    errorKinds: formatErrorKinds(report.errors),
+    rows: loadRows(report),
+    expectations: expectationRows(report),
+    timeline: report.timeline.map((t) => ({
+      at: seconds(t.atUs),
+      action: t.action,
+      server: t.server,
+      recoveredAfter: t.recoveredAfterUs === null ? undefined : seconds(t.recoveredAfterUs),
+    })),
+    thresholds: report.thresholds.map((t) => ({
+      expression: t.expression,
+      pass: t.pass,
+      observed: t.observed ?? '—',
+      error: t.error,
+    })),
+    failed: report.thresholds.filter((t) => !t.pass).length,
+  };
 }

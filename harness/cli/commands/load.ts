@@ -11,9 +11,9 @@ interface LoadCliFlags extends LoadFlags {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Run each check, gathering every HarnessError's problems, so one error lists them all. */
-function gather<T>(problems: Problem[], run: () => T): T | undefined {
+async function gather<T>(problems: Problem[], run: () => T | Promise<T>): Promise<T | undefined> {
   try {
-    return run();
+    return await run();
   } catch (e) {
     if (!(e instanceof HarnessError)) throw e;
     problems.push(...e.problems);
@@ -60,16 +60,12 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
     .action(async (flags: LoadCliFlags) => {
       const { asFlags, checkLoadFlags } = await import('../../load/check-flags.js');
       const { stagesDurationMs } = await import('../../load/stages.js');
-      const { loadExitCode } = await import('../../load/thresholds.js');
-      const { resolveLoadReporters, writeLoadReports } = await import('../../report/load-registry.js');
+      const { resolveLoadReporters } = await import('../../report/load-registry.js');
+      const { writeLoadOutput } = await import('../../report/load-output.js');
       const { createLoadProgress } = await import('../../report/load-progress.js');
       const problems: Problem[] = [];
-      gather(problems, () => resolveLoadReporters(flags.format));
-      const options = await checkLoadFlags(flags).catch((e: unknown) => {
-        if (!(e instanceof HarnessError)) throw e;
-        problems.push(...e.problems);
-        return undefined;
-      });
+      await gather(problems, () => resolveLoadReporters(flags.format));
+      const options = await gather(problems, () => checkLoadFlags(flags));
       if (!options || problems.length > 0) {
         throw new HarnessError('INVALID_ARGS', `invalid load flags (${problems.length})`, { problems });
       }
@@ -88,13 +84,14 @@ export function registerLoad(program: Command, setExit: (code: number) => void):
           throw e instanceof HarnessError ? asFlags(e) : e;
         });
         progress?.stop();
-        const files = await writeLoadReports(report, {
-          dir: flags.reportDir,
-          formats: flags.format,
-          stream: process.stdout,
-        });
-        for (const f of files) process.stderr.write(`report written: ${f}\n`);
-        setExit(loadExitCode(report));
+        setExit(
+          await writeLoadOutput(report, {
+            dir: flags.reportDir,
+            formats: flags.format,
+            stream: process.stdout,
+            notes: process.stderr,
+          }),
+        );
       } finally {
         progress?.stop();
         process.off('SIGINT', abort);

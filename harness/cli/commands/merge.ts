@@ -16,17 +16,18 @@ export function registerMerge(program: Command, setExit: (code: number) => void)
       'json',
     ])
     .action(async (paths: string[], flags: MergeFlags) => {
-      const { resolveLoadReporters, writeLoadReports } = await import('../../report/load-registry.js');
+      const { resolveLoadReporters } = await import('../../report/load-registry.js');
+      const { writeLoadOutput } = await import('../../report/load-output.js');
       const { mergeLoadReportFiles } = await import('../../load/merge.js');
-      const { loadExitCode } = await import('../../load/thresholds.js');
       resolveLoadReporters(flags.format);
       const report = await mergeLoadReportFiles(paths);
-      const files = await writeLoadReports(report, {
-        dir: flags.out,
-        formats: flags.format,
-        stream: process.stdout,
-      });
-      for (const f of files) process.stderr.write(`report written: ${f}\n`);
-      setExit(loadExitCode(report));
+      setExit(
+        await writeLoadOutput(report, {
+          dir: flags.out,
+          formats: flags.format,
+          stream: process.stdout,
+          notes: process.stderr,
+        }),
+      );
     });
 }
