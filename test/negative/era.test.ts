@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { crossEraChecks } from '../../harness/checks/cross-era/index.js';
 import { modernChecks } from '../../harness/checks/modern/index.js';
 import { runChecks } from '../../harness/checks/run-checks.js';
-import type { CheckResult } from '../../harness/schema/result.js';
 import type { ProtocolChoice } from '../../harness/schema/target.js';
-import { referenceGateway } from '../helpers/checks.js';
+import { referenceGateway, resultLine } from '../helpers/checks.js';
+import { ERA_SUITES, LEGACY_ERA_CHECKS, MODERN_ERA_CHECKS } from '../helpers/era-checks.js';
 import { limiter } from '../helpers/limiter.js';
 
 /**
@@ -16,15 +16,13 @@ import { limiter } from '../helpers/limiter.js';
  */
 
 const IDS = [...modernChecks, ...crossEraChecks].map((c) => c.id);
-const ONLY = ['modern.', 'cross-era.'];
 const limit = limiter(2);
 
-const LEGACY_ONLY = ['cross-era.legacy-client-modern-backend', 'cross-era.input-to-legacy-client'];
 /** What the two suites say of a correct gateway in a run of `protocol`. */
 function correct(protocol: ProtocolChoice): Record<string, string> {
   const legacy = protocol === 'legacy';
   return Object.fromEntries(
-    IDS.map((id) => [id, protocol === 'auto' || LEGACY_ONLY.includes(id) === legacy ? 'pass' : 'skip']),
+    IDS.map((id) => [id, protocol === 'auto' || LEGACY_ERA_CHECKS.includes(id) === legacy ? 'pass' : 'skip']),
   );
 }
 
@@ -35,17 +33,8 @@ const ROWS: Array<[string, string, ProtocolChoice, RegExp, string[]]> = [
     'modern-unserved',
     'auto',
     /server\/discover: HTTP 400/,
-    [
-      'modern.header-mismatch',
-      'modern.result-type',
-      'modern.cache-hints',
-      'modern.stateless',
-      'modern.mrtr-relayed',
-      'modern.log-level',
-      'modern.listen',
-      'cross-era.modern-client-legacy-backend',
-      'cross-era.input-to-modern-client',
-    ],
+    // Every other check of a 2026-07-28 client needs discover.
+    MODERN_ERA_CHECKS.filter((id) => id !== 'modern.discover'),
   ],
   [
     'modern.log-level',
@@ -102,12 +91,13 @@ const ROWS: Array<[string, string, ProtocolChoice, RegExp, string[]]> = [
   ],
 ];
 
-const line = (r: CheckResult) =>
-  `${r.id}: ${r.status} — ${r.status === 'skip' || r.status === 'blocked' ? r.reason : r.observed}`;
-
 describe('modern and cross-era suites', () => {
   it('has a failing row for every check', () => {
     expect(new Set(ROWS.map((r) => r[0]))).toEqual(new Set(IDS));
+  });
+
+  it('the era lists name every check of both suites once', () => {
+    expect([...LEGACY_ERA_CHECKS, ...MODERN_ERA_CHECKS].sort()).toEqual([...IDS].sort());
   });
 
   it.concurrent.each(ROWS)(
@@ -115,7 +105,7 @@ describe('modern and cross-era suites', () => {
     { timeout: 120_000 },
     async (id, defect, protocol, shows, blocks) => {
       const run = await limit(() =>
-        runChecks({ target: referenceGateway([defect], { protocol }, 3000), only: ONLY }),
+        runChecks({ target: referenceGateway([defect], { protocol }, 3000), only: ERA_SUITES }),
       );
       const statuses = Object.fromEntries(run.results.map((r) => [r.id, r.status]));
       const wanted = {
@@ -123,7 +113,7 @@ describe('modern and cross-era suites', () => {
         [id]: 'fail',
         ...Object.fromEntries(blocks.map((b) => [b, 'blocked'])),
       };
-      expect(statuses, run.results.map(line).join('\n')).toEqual(wanted);
+      expect(statuses, run.results.map(resultLine).join('\n')).toEqual(wanted);
       expect(run.results.find((r) => r.id === id)?.observed).toMatch(shows);
     },
   );

@@ -3,10 +3,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceFleet } from '../../../harness/checks/fleet.js';
 import { boundOf, hintProblems } from '../../../harness/checks/modern/cache-hints.js';
-import { runChecks } from '../../../harness/checks/run-checks.js';
 import { type FleetInput, FleetSpecSchema } from '../../../harness/schema/fleet.js';
 import type { CheckResult } from '../../../harness/schema/result.js';
-import { TargetSpecSchema } from '../../../harness/schema/target.js';
+import { oneModernCheck } from '../../helpers/checks.js';
 import { type FleetHandle, fleetWithFile, type GatewayHandle, gatewayOn } from '../patterns/gateway-setup.js';
 
 /**
@@ -42,20 +41,12 @@ afterAll(async () => {
   await fleet?.stop();
 });
 
-async function cacheHints(url: string): Promise<CheckResult> {
-  const target = TargetSpecSchema.parse({
-    name: 'gateway',
-    pattern: 'gateway',
-    protocol: 'modern',
-    endpoint: { transport: 'http', url },
-    naming: { mode: 'prefix', prefix: '{server}', separator: '__' },
-    timeoutMs: 4000,
-    checks: { fleet: fleetFile },
-  });
-  const run = await runChecks({ target, only: ['modern.cache-hints'], fleetAt: fleet.fleet.controlUrl });
-  expect(run.results.length, JSON.stringify(run)).toBe(1);
-  return run.results[0]!;
-}
+const cacheHints = (url: string): Promise<CheckResult> =>
+  oneModernCheck(
+    'modern.cache-hints',
+    { name: 'gateway', url, checks: { fleet: fleetFile } },
+    fleet.fleet.controlUrl,
+  );
 
 describe('modern.cache-hints against backends with hints', () => {
   it('passes a gateway that relays a read’s hints and lowers the lists’', { timeout: 30_000 }, async () => {

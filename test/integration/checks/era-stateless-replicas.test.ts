@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceFleet } from '../../../harness/checks/fleet.js';
-import { runChecks } from '../../../harness/checks/run-checks.js';
 import type { CheckResult } from '../../../harness/schema/result.js';
-import { TargetSpecSchema } from '../../../harness/schema/target.js';
+import { oneModernCheck } from '../../helpers/checks.js';
 import { type FleetHandle, fleetWithFile, type GatewayHandle, gatewayOn } from '../patterns/gateway-setup.js';
 
 /**
@@ -29,20 +28,12 @@ afterAll(async () => {
   await fleet?.stop();
 });
 
-async function stateless(url: string, replicas: string[]): Promise<CheckResult> {
-  const target = TargetSpecSchema.parse({
-    name: 'replicated-gateway',
-    pattern: 'gateway',
-    protocol: 'modern',
-    endpoint: { transport: 'http', url },
-    naming: { mode: 'prefix', prefix: '{server}', separator: '__' },
-    timeoutMs: 4000,
-    checks: { servers: SERVERS, modern: { replicas } },
-  });
-  const run = await runChecks({ target, only: ['modern.stateless'], fleetAt: fleet.fleet.controlUrl });
-  expect(run.results.length, JSON.stringify(run)).toBe(1);
-  return run.results[0]!;
-}
+const stateless = (url: string, replicas: string[]): Promise<CheckResult> =>
+  oneModernCheck(
+    'modern.stateless',
+    { name: 'replicated-gateway', url, checks: { servers: SERVERS, modern: { replicas } } },
+    fleet.fleet.controlUrl,
+  );
 
 describe('modern.stateless across declared replicas', () => {
   it('sends consecutive requests to consecutive instances and passes on correct ones', {

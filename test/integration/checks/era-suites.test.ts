@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../../harness/schema/result.js';
-import { checkResults, referenceGateway } from '../../helpers/checks.js';
+import { checkResults, referenceGateway, resultLine } from '../../helpers/checks.js';
+import { ERA_SUITES, LEGACY_ERA_CHECKS, MODERN_ERA_CHECKS } from '../../helpers/era-checks.js';
 
 /**
  * The modern and cross-era suites against the reference gateway (compiled:
@@ -8,38 +8,17 @@ import { checkResults, referenceGateway } from '../../helpers/checks.js';
  * passes, every other one is skipped with the reason, none is blocked.
  */
 
-const ONLY = ['modern.', 'cross-era.'];
-const line = (r: CheckResult) =>
-  `${r.id}: ${r.status} — ${r.status === 'skip' || r.status === 'blocked' ? r.reason : r.observed}`;
-
 describe.each([
-  ['legacy', 'legacy', ['cross-era.legacy-client-modern-backend', 'cross-era.input-to-legacy-client']],
-  [
-    'modern',
-    '2026-07-28',
-    [
-      'modern.discover',
-      'modern.header-mismatch',
-      'modern.result-type',
-      'modern.cache-hints',
-      'modern.stateless',
-      'modern.mrtr-relayed',
-      'modern.log-level',
-      'modern.listen',
-      'cross-era.modern-client-legacy-backend',
-      'cross-era.input-to-modern-client',
-    ],
-  ],
+  ['legacy', 'legacy', LEGACY_ERA_CHECKS],
+  ['modern', '2026-07-28', MODERN_ERA_CHECKS],
 ] as const)('a %s run', (era, protocol, applies) => {
   it('passes what applies to the era and skips the rest', { timeout: 60_000 }, async () => {
-    const results = await checkResults(referenceGateway([], { protocol }, 3000), ONLY);
+    const results = await checkResults(referenceGateway([], { protocol }, 3000), ERA_SUITES);
     const all = [...results.values()];
     const statuses = Object.fromEntries(all.map((r) => [r.id, r.status]));
-    const wanted = Object.fromEntries(
-      all.map((r) => [r.id, (applies as readonly string[]).includes(r.id) ? 'pass' : 'skip']),
-    );
+    const wanted = Object.fromEntries(all.map((r) => [r.id, applies.includes(r.id) ? 'pass' : 'skip']));
     expect(all.length).toBe(12);
-    expect(statuses, all.map(line).join('\n')).toEqual(wanted);
+    expect(statuses, all.map(resultLine).join('\n')).toEqual(wanted);
     for (const r of all.filter((x) => x.status === 'skip'))
       expect(r.reason).toMatch(`this run speaks ${era}`);
   });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../harness/checks/run-checks.js';
 import { DEFAULT_CONCURRENCY } from '../../../harness/checks/schedule.js';
-import type { CheckResult } from '../../../harness/schema/result.js';
-import { referenceGateway } from '../../helpers/checks.js';
+import { referenceGateway, resultLine } from '../../helpers/checks.js';
 
 /**
  * Every existing suite (gateway, http, security) against the correct
@@ -19,9 +18,6 @@ const NOT_ERA = { 'gateway.failover-to-replica': /no replicas declared/ } as con
 /** How a skip names the era: the check is for the 2025 wire, or the 2026-07-28 wire has no such thing. */
 const NAMES_ERA = /2025-11-25|2026-07-28|legacy|modern/;
 
-const line = (r: CheckResult) =>
-  `${r.id}: ${r.status} — ${r.status === 'skip' || r.status === 'blocked' ? r.reason : r.observed}`;
-
 describe('the gateway, http and security suites in a 2026-07-28 run', () => {
   it('pass against the correct reference gateway, or skip naming the era', { timeout: 60_000 }, async () => {
     const run = await runChecks({
@@ -30,10 +26,10 @@ describe('the gateway, http and security suites in a 2026-07-28 run', () => {
       concurrency: DEFAULT_CONCURRENCY,
     });
     const all = run.results;
-    const report = all.map(line).join('\n');
+    const report = all.map(resultLine).join('\n');
     expect(all.length, report).toBeGreaterThan(40);
     const bad = all.filter((r) => r.status !== 'pass' && r.status !== 'skip');
-    expect(bad.map(line), report).toEqual([]);
+    expect(bad.map(resultLine), report).toEqual([]);
     for (const r of all.filter((x) => x.status === 'skip')) {
       const why = NOT_ERA[r.id as keyof typeof NOT_ERA] ?? NAMES_ERA;
       expect(r.reason, `${r.id} skipped: ${r.reason}`).toMatch(why);
