@@ -1,4 +1,4 @@
-import { DEFAULT_CALL_LOG_CAPACITY } from '../../mocks/server/call-log.js';
+import { defaultCallLogCapacity } from '../../mocks/server/call-log.js';
 import type { Fleet } from '../../mocks/server/fleet.js';
 import { traceIdOf } from '../runner/attribution.js';
 import type { CallRecord } from '../schema/call-log.js';
@@ -95,8 +95,7 @@ export class CallLogReader {
  * process started with this environment has it).
  */
 export function readIntervalMs(recordsPerSecond: number | undefined): number {
-  const env = Number(process.env.MCP_HARNESS_CALL_LOG_SIZE);
-  const capacity = Number.isInteger(env) && env > 0 ? env : DEFAULT_CALL_LOG_CAPACITY;
+  const capacity = defaultCallLogCapacity();
   if (!recordsPerSecond || !(recordsPerSecond > 0)) return 1000;
   return Math.round(Math.min(30_000, Math.max(200, (500 * capacity) / recordsPerSecond)));
 }

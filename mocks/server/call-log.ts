@@ -18,7 +18,7 @@ export class CallLog {
   evicted = 0;
   readonly capacity: number;
 
-  constructor(capacity = defaultCapacity()) {
+  constructor(capacity = defaultCallLogCapacity()) {
     if (!(Number.isInteger(capacity) && capacity > 0))
       throw new RangeError(`call log capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
@@ -71,9 +71,10 @@ export class CallLog {
   }
 }
 
-function defaultCapacity(): number {
-  const env = Number(process.env.MCP_HARNESS_CALL_LOG_SIZE);
-  return Number.isInteger(env) && env > 0 ? env : DEFAULT_CALL_LOG_CAPACITY;
+/** The capacity a call log gets by default: `MCP_HARNESS_CALL_LOG_SIZE` (a positive integer) of `env`, else 10 000. */
+export function defaultCallLogCapacity(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.MCP_HARNESS_CALL_LOG_SIZE);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_CALL_LOG_CAPACITY;
 }
 
 /** Records of several sources (instances) merged in time order, keeping the newest copy of each. */
