@@ -3,7 +3,7 @@ import { HarnessError } from '../../harness/errors.js';
 import type { CallQuery, CallRecord } from '../../harness/schema/call-log.js';
 import { type ServerSpec, type ToolSpec, ToolSpecSchema } from '../../harness/schema/fleet.js';
 import { type FaultSpec, FaultSpecSchema } from '../faults/registry.js';
-import { mergeRecords } from './call-log.js';
+import { defaultCallLogCapacity, mergeRecords } from './call-log.js';
 import type { MockHandle } from './handle.js';
 import { jsonCall } from './json-http.js';
 
@@ -26,9 +26,13 @@ export class StdioMockProxy implements MockHandle {
   private faults: Array<FaultSpec & { id: string }> = [];
   private counter = 0;
   private readonly live = new Map<string, Instance>();
+  /** Pushed records by instance and seq, oldest first; at most `capacity` (the newest), as a mock's call log. */
   private readonly pushed = new Map<string, CallRecord>();
 
-  constructor(readonly spec: ServerSpec) {
+  constructor(
+    readonly spec: ServerSpec,
+    private readonly capacity = defaultCallLogCapacity(),
+  ) {
     for (const f of spec.faults) this.faults.push({ ...f, id: f.id ?? `${f.type}-${++this.counter}` });
   }
 
@@ -57,9 +61,16 @@ export class StdioMockProxy implements MockHandle {
     return { faults: this.faults };
   }
 
-  /** Records pushed by a child (on every change, so a crashed child's calls are not lost). */
+  /**
+   * Records pushed by a child (on every change, so a crashed child's calls are
+   * not lost). A record pushed again replaces its older version in place; past
+   * `capacity` records the oldest pushed is dropped, as a full call log drops its oldest.
+   */
   accept(records: CallRecord[]): void {
-    for (const r of records) this.pushed.set(`${r.instance}#${r.seq}`, r);
+    for (const r of records) {
+      this.pushed.set(`${r.instance}#${r.seq}`, r);
+      if (this.pushed.size > this.capacity) this.pushed.delete(this.pushed.keys().next().value as string);
+    }
   }
 
   gone(instanceId: string): void {
