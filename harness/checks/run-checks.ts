@@ -6,6 +6,7 @@ import { loadAccess } from '../target/access.js';
 import { type CodeMode, codeModeReason } from '../target/access-detect.js';
 import { applyBaseline, loadBaseline } from './baseline.js';
 import { acquireFleet, type CheckFleet } from './check-fleet.js';
+import { openInstance, whyOneInstance } from './instance.js';
 import { allChecks } from './registry.js';
 import { notRun, runPhases } from './run-phases.js';
 import { DEFAULT_CONCURRENCY } from './schedule.js';
@@ -17,7 +18,8 @@ import { transcriptRelay } from './transcript.js';
  * Run conformance suites against a target: start the fleet the suites need,
  * launch/connect the SUT behind it, run the checks (run-phases.ts: those
  * that may share the SUT together, the rest one at a time with the fleet
- * restored after each). A SUT that dies mid-suite is relaunched once; if it
+ * restored after each; when the harness launches the SUT, the shared ones
+ * on a second instance with a fleet of its own, at the same time: instance.ts). A SUT that dies mid-suite is relaunched once; if it
  * stays down, every remaining check is blocked with that reason. Results come
  * in the order of the checks. Invalid input throws (exit 2); everything else
  * is a result.
@@ -116,6 +118,9 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksRun> {
         checkTimeoutMs: options.checkTimeoutMs,
         emit,
         signal: options.signal,
+        ...(whyOneInstance(spec, options.fleetAt) === undefined
+          ? { another: () => openInstance(spec, targetFile, state, options.signal) }
+          : {}),
       });
     } finally {
       sut = holder.current;

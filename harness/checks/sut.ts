@@ -108,19 +108,20 @@ const HEALTH_CALL_MS = 2_500;
 
 /** The fleet servers a plain call (a tool needing no arguments) reaches through the SUT now. */
 async function serving(sut: Sut, fleet: Fleet): Promise<Set<string>> {
-  const out = new Set<string>();
   const session = sut.session;
-  if (!session) return out;
-  for (const server of fleet.spec.servers) {
-    const tool = server.tools.find(harmless);
-    const name = tool && sut.target.toolMap.resolve(`${server.name}.${tool.name}`);
-    // Bounded: a server a gateway hangs on is not serving, and must not hold up the run.
-    const r =
-      name &&
-      (await session.call(name, {}, { timeoutMs: Math.min(HEALTH_CALL_MS, sut.target.spec.timeoutMs) }));
-    if (r && r.outcome === 'ok') out.add(server.name);
-  }
-  return out;
+  if (!session) return new Set();
+  // One call per server, all at once; bounded: a server a gateway hangs on is not serving, and must not hold up the run.
+  const reached = await Promise.all(
+    fleet.spec.servers.map(async (server) => {
+      const tool = server.tools.find(harmless);
+      const name = tool && sut.target.toolMap.resolve(`${server.name}.${tool.name}`);
+      const r =
+        name &&
+        (await session.call(name, {}, { timeoutMs: Math.min(HEALTH_CALL_MS, sut.target.spec.timeoutMs) }));
+      return r && r.outcome === 'ok' ? [server.name] : [];
+    }),
+  );
+  return new Set(reached.flat());
 }
 
 /**

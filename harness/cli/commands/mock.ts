@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { loadFleet } from '../../config/fleet-file.js';
 import { HarnessError } from '../../errors.js';
+import type { FleetSpec } from '../../schema/fleet.js';
+import { fleetOf, NAMED_FLEETS } from '../named-fleet.js';
 
 interface MockOptions {
   fleet: string;
@@ -13,9 +14,6 @@ interface MockOptions {
   portBase?: string;
   stdioCommand?: string;
 }
-
-/** Fleets known by name: `--fleet conformance` is the fleet the check suites put behind a gateway. */
-const NAMED_FLEETS = ['conformance'];
 
 export function registerMock(program: Command): void {
   program
@@ -65,19 +63,7 @@ export function registerMock(program: Command): void {
     });
 }
 
-async function fleetOf(fleet: string) {
-  if (!NAMED_FLEETS.includes(fleet)) return loadFleet(fleet);
-  const { validate } = await import('../../config/load.js');
-  const { FleetSpecSchema } = await import('../../schema/fleet.js');
-  const { conformanceFleet } = await import('../../checks/fleet.js');
-  return validate(FleetSpecSchema, conformanceFleet(), `fleet ${fleet}`);
-}
-
-async function runStandalone(
-  spec: Awaited<ReturnType<typeof loadFleet>>,
-  opts: MockOptions,
-  names: string[],
-) {
+async function runStandalone(spec: FleetSpec, opts: MockOptions, names: string[]) {
   const { createFleet } = await import('../../../mocks/server/fleet.js');
   const { mockPlacementOf } = await import('../../init/mock-placement.js');
   const placement = mockPlacementOf(opts);
