@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isHarnessError } from '../errors.js';
 import { nowUs } from '../measure/clock.js';
+import { sleep } from '../runner/deadline.js';
 import { driveClosed, driveOpen } from './driver.js';
 import { EXECUTORS, executorFor } from './executors/registry.js';
 import { type ExpectationCount, ExpectationTally } from './expectations.js';
@@ -85,7 +86,7 @@ export async function runWorker(
       signal,
     };
     // Every worker's second 0 is the same second.
-    await new Promise((r) => setTimeout(r, Math.max(0, (startUs - nowUs()) / 1000)));
+    await sleep(Math.max(0, (startUs - nowUs()) / 1000));
     if (schedule.loop === 'open') await driveOpen(schedule, startUs, task.maxInFlight, sessions, hooks);
     else await driveClosed(schedule, startUs, hooks);
     clearTimeout(ticker);

@@ -51,18 +51,53 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise
   });
 }
 
-/** Sleep that ends early (rejecting) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
+/** What a sleep does when a signal aborts it. */
+export interface SleepOptions {
+  /** Resolve (a pause the caller just cuts short) instead of rejecting. */
+  quiet?: boolean;
+  /** What to reject with instead of the signal's reason (a mock answers a cancelled request as MCP does). */
+  reason?: () => unknown;
+}
+
+/**
+ * The one sleep: at least `ms` by performance.now() (a Node timer counts whole
+ * milliseconds of the loop clock and can fire up to ~1 ms early; it is re-armed
+ * for the rest, so a fault's delay is served in full). Ends early when the
+ * signal, or any of several, aborts: rejects with its reason (or
+ * `options.reason()`), or resolves when `options.quiet`. Its timer is always cleared.
+ */
+export function sleep(
+  ms: number,
+  signal?: AbortSignal | readonly AbortSignal[],
+  options: SleepOptions = {},
+): Promise<void> {
+  const signals = signal === undefined ? [] : 'aborted' in signal ? [signal] : signal;
   return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
+    const end = (aborted: AbortSignal) => {
+      if (options.quiet) resolve();
+      else reject(options.reason ? options.reason() : aborted.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+    const already = signals.find((s) => s.aborted);
+    if (already) return end(already);
+    const until = performance.now() + ms;
+    const detach = () => {
+      for (const s of signals) s.removeEventListener('abort', onAbort);
+    };
+    function done() {
+      const left = until - performance.now();
+      if (left > 0) {
+        timer = setTimeout(done, left);
+        return;
+      }
+      detach();
       resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    }
+    function onAbort(event: Event) {
+      clearTimeout(timer);
+      detach();
+      end(event.target as AbortSignal);
+    }
+    let timer = setTimeout(done, ms);
+    for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,4 +1,5 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
+import { sleep as sharedSleep } from '../../harness/runner/deadline.js';
 import type { FaultEffect, ToolResultLike } from '../faults/types.js';
 import type { AppliedFault } from './fault-engine.js';
 
@@ -54,30 +55,13 @@ export function wireEffectOf(applied: AppliedFault[]) {
   return undefined;
 }
 
+/**
+ * The mock's sleep: the one sleep (harness/runner/deadline.ts), served in full,
+ * ended by any of `signals` (the request's, the mock's stop) with the MCP
+ * cancellation error (-32800) a cancelled request answers with.
+ */
 export function sleep(ms: number, ...signals: AbortSignal[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = signals.find((s) => s.aborted);
-    if (aborted) return reject(abortError());
-    // Node timers count whole milliseconds of the loop clock and can fire up to
-    // ~1 ms early by performance.now(): re-arm for the rest so the full delay is served.
-    const until = performance.now() + ms;
-    let timer = setTimeout(done, ms);
-    function done() {
-      const left = until - performance.now();
-      if (left > 0) {
-        timer = setTimeout(done, left);
-        return;
-      }
-      for (const s of signals) s.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      for (const s of signals) s.removeEventListener('abort', onAbort);
-      reject(abortError());
-    }
-    for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
-  });
+  return sharedSleep(ms, signals, { reason: abortError });
 }
 
 function untilAborted(...signals: AbortSignal[]): Promise<void> {

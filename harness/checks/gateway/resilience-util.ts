@@ -69,9 +69,9 @@ export const ms = (n: number): number => Math.round(n * 10) / 10;
 
 export const since = (t0: number): number => ms(performance.now() - t0);
 
-/** Sleep that ends early, quietly, when the signal aborts (the runner's sleep, which rejects then). */
+/** The runner's sleep, ending early and quietly (resolving) when the check's signal aborts. */
 export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
-  return runnerSleep(delayMs, signal).catch(() => {});
+  return runnerSleep(delayMs, signal, { quiet: true });
 }
 
 /** Poll `fn` until it returns a truthy value or `timeoutMs` passes; the value, or undefined. */

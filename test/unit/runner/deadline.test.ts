@@ -132,3 +132,51 @@ describe('sleep', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('sleep: the one sleep of the harness and the mocks', () => {
+  it('serves the full delay by performance.now() when its timer fires early (re-armed for the rest)', async () => {
+    // Start half a millisecond into a timer tick: the 100 ms timer fires at 99.5 ms of the sleep.
+    await vi.advanceTimersByTimeAsync(0.5);
+    const t0 = performance.now();
+    let sleptMs: number | undefined;
+    const p = sleep(100).then(() => {
+      sleptMs = performance.now() - t0;
+    });
+    await vi.advanceTimersByTimeAsync(99.6);
+    expect(sleptMs).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await p;
+    expect(sleptMs).toBeGreaterThanOrEqual(100);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('ends when any of several signals aborts, with that one’s reason, clearing its timer', async () => {
+    const a = new AbortController();
+    const b = new AbortController();
+    const p = sleep(10_000, [a.signal, b.signal]);
+    await vi.advanceTimersByTimeAsync(10);
+    const reason = new Error('stopped');
+    b.abort(reason);
+    await expect(p).rejects.toBe(reason);
+    expect(vi.getTimerCount()).toBe(0);
+    a.abort(new Error('later')); // detached: nothing happens
+  });
+
+  it('rejects with options.reason() instead of the signal’s (a mock’s MCP cancellation)', async () => {
+    const a = new AbortController();
+    const cancelled = new Error('request cancelled');
+    const p = sleep(10_000, [a.signal], { reason: () => cancelled });
+    a.abort(new Error('client'));
+    await expect(p).rejects.toBe(cancelled);
+    await expect(sleep(5, [AbortSignal.abort()], { reason: () => cancelled })).rejects.toBe(cancelled);
+  });
+
+  it('quiet: resolves when the signal aborts, or at once when already aborted', async () => {
+    const a = new AbortController();
+    const p = sleep(10_000, a.signal, { quiet: true });
+    a.abort(new Error('check over'));
+    await expect(p).resolves.toBeUndefined();
+    await expect(sleep(100, AbortSignal.abort(), { quiet: true })).resolves.toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
