@@ -46,7 +46,7 @@ export function notRun(c: Check, why: string, by: string): CheckResult {
  * on a second SUT and fleet at the same time as the checks that run alone.
  */
 export async function runPhases(checks: readonly Check[], input: PhaseInput): Promise<void> {
-  const { spec, state } = input;
+  const { state } = input;
   const routed = state.codeMode !== undefined || state.access !== undefined;
   const endpoint = input.sut.current.session ? input.sut.current.target.spec.endpoint : undefined;
   const plan = schedule(checks, whyAlone(input.concurrency, endpoint, routed) === undefined);
