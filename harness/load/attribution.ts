@@ -1,15 +1,16 @@
 import type { Fleet } from '../../mocks/server/fleet.js';
 import { HistogramSet } from '../measure/histogram-set.js';
-import { traceIdOf, unionUs } from '../runner/attribution.js';
+import { unionUs } from '../runner/attribution.js';
 import type { CallRecord } from '../schema/call-log.js';
 import { SAMPLE_METRICS } from '../schema/sample.js';
+import { CallLogReader } from './call-log-reader.js';
 import type { CallSample } from './task.js';
 
 /**
  * Per-hop attribution under load. Sampled calls carry a traceparent whose
  * trace id starts with the run's prefix; the mocks' call logs (bounded: the
- * newest records) are read once the load has stopped, and each sample is
- * matched with the downstream records of its trace id. Downstream time is
+ * newest records) are read while the load runs (call-log-reader.ts), and each
+ * sample is matched with the downstream records of its trace id. Downstream time is
  * the union of those records' service intervals; what the generator saw
  * beyond it (service time − downstream) is the SUT's overhead plus the
  * harness's own client cost, which the loaded calibration measures.
@@ -19,23 +20,16 @@ export interface MatchedSample {
   downstreamUs: number;
 }
 
-/** Every tools/call record of the fleet whose trace id starts with one of `prefixes`, by trace id. */
-export async function sampledRecords(
+/**
+ * Every tools/call record of the fleet whose trace id starts with one of
+ * `prefixes`, by trace id: one read of the call logs (the calibration phase,
+ * short enough for its mock's call log).
+ */
+export function sampledRecords(
   fleet: Fleet,
   prefixes: readonly string[],
 ): Promise<Map<string, CallRecord[]>> {
-  const lists = await Promise.all(
-    [...fleet.mocks.values()].map((m) => m.calls({ method: 'tools/call' }).catch(() => [] as CallRecord[])),
-  );
-  const out = new Map<string, CallRecord[]>();
-  for (const r of lists.flat()) {
-    const id = traceIdOf(r.traceparent);
-    if (!id || !prefixes.some((p) => id.startsWith(p))) continue;
-    const list = out.get(id);
-    if (list) list.push(r);
-    else out.set(id, [r]);
-  }
-  return out;
+  return new CallLogReader(fleet, prefixes, 0).stop();
 }
 
 /** Successful samples whose trace reached a mock, with their downstream time. */
