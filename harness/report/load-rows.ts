@@ -1,5 +1,5 @@
 import { LOAD_METRIC_ALIASES, totalErrors } from '../load/thresholds.js';
-import { formatSigned } from '../measure/format.js';
+import { formatRate, formatSigned } from '../measure/format.js';
 import { LatencyHistogram } from '../measure/histogram.js';
 import type { HistogramSummary } from '../schema/histogram.js';
 import type { ErrorCounts, LoadReport } from '../schema/load.js';
@@ -67,7 +67,7 @@ export function formatErrorKinds(errors: ErrorCounts): string {
 /** `12 of 3000 (0.4%)`. */
 export function formatErrorTotal(report: Pick<LoadReport, 'errors' | 'completed'>): string {
   const n = totalErrors(report);
-  const share = report.completed > 0 ? ` (${Number(((n / report.completed) * 100).toFixed(2))}%)` : '';
+  const share = report.completed > 0 ? ` (${formatRate(n / report.completed)})` : '';
   return `${n} of ${report.completed}${share}`;
 }
 
@@ -77,7 +77,7 @@ export function expectationRows(
 ): Array<{ label: string; text: string }> {
   return report.expectations.map((e) => {
     const total = e.passed + e.failed;
-    const share = total > 0 ? ` (${Number(((e.failed / total) * 100).toFixed(2))}%)` : '';
+    const share = total > 0 ? ` (${formatRate(e.failed / total)})` : '';
     return { label: `${e.step} › ${e.expectation}`, text: `${e.failed} failed of ${total}${share}` };
   });
 }
