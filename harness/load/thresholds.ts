@@ -4,6 +4,7 @@ import { HistogramSet, tagsMatch } from '../measure/histogram-set.js';
 import { evaluateThreshold, type ThresholdData } from '../measure/threshold.js';
 import type { LoadReport } from '../schema/load.js';
 import { type MetricKind, parseThreshold, type Threshold } from '../schema/threshold.js';
+import { errorTotal } from './task.js';
 
 /**
  * `--threshold` on a load test: `[selector:]expression`, e.g. `p(99)<50ms`,
@@ -100,8 +101,7 @@ function expectationRate(report: LoadReport, tags: Record<string, string>): Thre
 
 /** Errors of every kind (the `detail` breakdown is not added again). */
 export function totalErrors(report: Pick<LoadReport, 'errors'>): number {
-  const e = report.errors;
-  return e.isError + e.jsonrpc + e.http + e.timeout + e.transport;
+  return errorTotal(report.errors);
 }
 
 function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {

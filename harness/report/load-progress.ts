@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { errorTotal } from '../load/task.js';
 import type { LoadSecond } from '../schema/load.js';
 import type { OutputStream } from './console.js';
 import { formatDuration } from './format.js';
@@ -10,7 +11,7 @@ export interface LoadProgress {
 }
 
 function describeSecond(s: LoadSecond): string {
-  const errors = s.errors.isError + s.errors.jsonrpc + s.errors.http + s.errors.timeout + s.errors.transport;
+  const errors = errorTotal(s.errors);
   return (
     `${s.requests} req/s · p50 ${formatDuration(s.responseP50Us)} · p99 ${formatDuration(s.responseP99Us)}` +
     ` · errors ${errors} · dropped ${s.dropped}`

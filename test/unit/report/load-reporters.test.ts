@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../../harness/errors.js';
 import { withThresholds } from '../../../harness/load/thresholds.js';
@@ -5,6 +6,7 @@ import { renderLoadConsole } from '../../../harness/report/load-console.js';
 import { loadJsonReporter, parseLoadReport } from '../../../harness/report/load-json.js';
 import { loadJunitReporter } from '../../../harness/report/load-junit.js';
 import { renderLoadMarkdown } from '../../../harness/report/load-markdown.js';
+import { createLoadProgress } from '../../../harness/report/load-progress.js';
 import { resolveLoadReporters } from '../../../harness/report/load-registry.js';
 import { loadReportOf } from '../../helpers/load-report.js';
 
@@ -114,5 +116,27 @@ describe('load reporters', () => {
         'unknown format "xml"; expected one of console, json, junit, md',
       ]);
     }
+  });
+
+  it('progress off a TTY: one plain line per second, every kind of error counted', () => {
+    let text = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    const progress = createLoadProgress({ totalSeconds: 12, stream });
+    progress.second({
+      second: 2,
+      requests: 498,
+      ok: 490,
+      dropped: 1,
+      errors: { isError: 1, jsonrpc: 2, http: 3, timeout: 1, transport: 1, detail: { 'http:503': 3 } },
+      responseP50Us: 1500,
+      responseP99Us: 12_000,
+    });
+    progress.stop();
+    expect(text).toBe('[ 3s/12s] 498 req/s · p50 1.5 ms · p99 12 ms · errors 8 · dropped 1\n');
   });
 });
