@@ -64,10 +64,15 @@ export function sleep(ms: number, ...signals: AbortSignal[]): Promise<void> {
   return sharedSleep(ms, signals, { reason: abortError });
 }
 
+/** Until one of `signals` aborts; then no listener is left on the others (the mock's stop signal lives long). */
 function untilAborted(...signals: AbortSignal[]): Promise<void> {
   return new Promise((resolve) => {
     if (signals.some((s) => s.aborted)) return resolve();
-    for (const s of signals) s.addEventListener('abort', () => resolve(), { once: true });
+    const done = () => {
+      for (const s of signals) s.removeEventListener('abort', done);
+      resolve();
+    };
+    for (const s of signals) s.addEventListener('abort', done, { once: true });
   });
 }
 
