@@ -11,7 +11,6 @@ interface Instance {
   id: string;
   pid: number;
   url: string;
-  alive: boolean;
 }
 
 /**
@@ -25,6 +24,7 @@ export class StdioMockProxy implements MockHandle {
   readonly transport = 'stdio' as const;
   private faults: Array<FaultSpec & { id: string }> = [];
   private counter = 0;
+  /** Instances not known to be gone; one that is gone is forgotten (a SUT may spawn a child per session). */
   private readonly live = new Map<string, Instance>();
   /** Pushed records by instance and seq, oldest first; at most `capacity` (the newest), as a mock's call log. */
   private readonly pushed = new Map<string, CallRecord>();
@@ -51,13 +51,13 @@ export class StdioMockProxy implements MockHandle {
 
   /** Instances whose process still exists (a child the SUT closed or that crashed does not say goodbye). */
   private alive(): Instance[] {
-    for (const i of this.live.values()) if (i.alive && !processExists(i.pid)) i.alive = false;
-    return [...this.live.values()].filter((i) => i.alive);
+    for (const [id, i] of this.live) if (!processExists(i.pid)) this.live.delete(id);
+    return [...this.live.values()];
   }
 
   /** A child announced itself: remember where to reach it and give it the faults in force. */
   register(instance: { id: string; pid: number; url: string }): { faults: unknown[] } {
-    this.live.set(instance.id, { ...instance, alive: true });
+    this.live.set(instance.id, { id: instance.id, pid: instance.pid, url: instance.url });
     return { faults: this.faults };
   }
 
@@ -71,11 +71,6 @@ export class StdioMockProxy implements MockHandle {
       this.pushed.set(`${r.instance}#${r.seq}`, r);
       if (this.pushed.size > this.capacity) this.pushed.delete(this.pushed.keys().next().value as string);
     }
-  }
-
-  gone(instanceId: string): void {
-    const i = this.live.get(instanceId);
-    if (i) i.alive = false;
   }
 
   listFaults() {
@@ -159,7 +154,7 @@ export class StdioMockProxy implements MockHandle {
     const out: T[] = [];
     results.forEach((r, k) => {
       if (r.status === 'fulfilled') out.push(r.value);
-      else if (alive[k]) alive[k].alive = false; // unreachable: the process is gone
+      else if (alive[k]) this.live.delete(alive[k].id); // unreachable: the process is gone
     });
     return out;
   }

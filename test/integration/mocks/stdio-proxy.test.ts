@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../harness/schema/call-log.js';
 import type { FleetInput } from '../../../harness/schema/fleet.js';
 import { jsonCall } from '../../../mocks/server/json-http.js';
+import type { StdioMockProxy } from '../../../mocks/server/stdio-proxy.js';
 import { faultScope } from '../../helpers/fault-scope.js';
 import { eventually } from '../../helpers/mocks.js';
 
@@ -80,5 +82,32 @@ describe('stdio mock proxy: pushed records', () => {
     const kept = await proxy.calls();
     expect(kept.map((r) => r.arguments?.n)).toEqual([8, 9, 10, 11, 12]);
     expect(kept.every((r) => r.method === 'tools/call' && r.outcome === 'result')).toBe(true);
+  });
+
+  it('forgets instances that are gone: exited, or no longer answering', async () => {
+    const fleet = await scope.fleetOf(server);
+    const proxy = fleet.mocks.get('m') as StdioMockProxy;
+    const live = (proxy as unknown as { live: Map<string, unknown> }).live;
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    for (let i = 0; i < 50; i++)
+      await jsonCall(`${fleet.controlUrl}/instances`, 'POST', {
+        mock: 'm',
+        id: `x${i}`,
+        pid: exited,
+        url: 'http://127.0.0.1:9',
+      });
+    // A process that exists (this one) whose control link does not answer.
+    await jsonCall(`${fleet.controlUrl}/instances`, 'POST', {
+      mock: 'm',
+      id: 'mute',
+      pid: process.pid,
+      url: 'http://127.0.0.1:9',
+    });
+    expect(live.size).toBe(51);
+    expect(proxy.instances()).toBe(1);
+    expect(live.size).toBe(1);
+    await proxy.calls();
+    expect(proxy.instances()).toBe(0);
+    expect(live.size).toBe(0);
   });
 });
