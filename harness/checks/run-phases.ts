@@ -24,9 +24,10 @@ export interface PhaseInput {
   emit: (r: CheckResult) => void;
   signal?: AbortSignal;
   /**
-   * Start a second SUT behind a fleet of its own (see instance.ts): the
-   * shared phase then runs on it while the other checks run one by one on
-   * this one. Without it (or when it cannot start) the phases take turns.
+   * Start another SUT behind a fleet of its own (see instance.ts): the
+   * shared phase runs on one, and the checks that run alone are shared out
+   * between this SUT and another, all at the same time. Without it (or when
+   * none starts) everything runs here, the phases taking turns.
    */
   another?: () => Promise<Instance & { close(): Promise<void> }>;
 }
@@ -43,7 +44,8 @@ export function notRun(c: Check, why: string, by: string): CheckResult {
  * When the SUT does not survive the shared phase, nothing of it is kept: the
  * SUT is relaunched and those checks run again one at a time, so the check
  * that broke it is the one that fails. With `another`, the shared phase runs
- * on a second SUT and fleet at the same time as the checks that run alone.
+ * on a second SUT and fleet, and the checks that run alone are taken one at
+ * a time by this SUT and a third one, all at the same time.
  */
 export async function runPhases(checks: readonly Check[], input: PhaseInput): Promise<void> {
   const { state } = input;
@@ -51,31 +53,37 @@ export async function runPhases(checks: readonly Check[], input: PhaseInput): Pr
   const endpoint = input.sut.current.session ? input.sut.current.target.spec.endpoint : undefined;
   const plan = schedule(checks, whyAlone(input.concurrency, endpoint, routed) === undefined);
   const run = { ...input, timeoutMs: timeoutOf(input) };
-  if (plan.together.length === 0) return void (await runAlone(listed(plan.alone), input));
-  if (input.another && plan.alone.length > 0) {
-    // The shared phase on a second instance; its checks that must run again join the queue of this one.
-    const shared = onAnother(plan.together, input.another, run);
-    const rest = listed(plan.alone);
-    let reruns: (() => Promise<Check | undefined>) | undefined;
-    await runAlone(async () => {
-      const c = await rest();
-      if (c) return c;
-      reruns ??= listed(kept(await shared, plan.together, input));
-      return reruns();
-    }, input);
-    return;
+  const main: Instance = { fleet: input.fleet, sut: input.sut, open: input.open };
+  if (input.another) {
+    const another = input.another;
+    // Checks a broken shared phase leaves to run alone join the queue once it is over.
+    const shared = plan.together.length > 0 ? onAnother(plan.together, another, run) : undefined;
+    const q = queue(plan.alone, shared && (() => shared.then((o) => kept(o, plan.together, input))));
+    const extra = async () => {
+      const inst = plan.alone.length > 1 ? await another().catch(() => undefined) : undefined;
+      if (!inst) return undefined;
+      try {
+        return await runAlone(q, inst, input);
+      } finally {
+        await inst.close().catch(() => {});
+      }
+    };
+    const gone = await Promise.all([runAlone(q, main, input), extra()]);
+    return drain(
+      q,
+      gone.find((g) => g !== undefined),
+      input,
+    );
   }
-  const outcome = await sharedPhase(
-    plan.together,
-    { fleet: input.fleet, sut: input.sut, open: input.open },
-    run,
-  );
-  if (outcome.gone !== undefined) {
-    for (const c of [...plan.together.flat(), ...plan.alone])
-      input.emit(notRun(c, `the SUT is gone (${outcome.gone})`, 'SUT gone'));
-    return;
+  if (plan.together.length > 0) {
+    const outcome = await sharedPhase(plan.together, main, run);
+    if (outcome.gone !== undefined)
+      return drain(queue([...plan.together.flat(), ...plan.alone]), outcome.gone, input);
+    const q = queue([...kept(outcome, plan.together, input), ...plan.alone]);
+    return drain(q, await runAlone(q, main, input), input);
   }
-  await runAlone(listed([...kept(outcome, plan.together, input), ...plan.alone]), input);
+  const q = queue(plan.alone);
+  return drain(q, await runAlone(q, main, input), input);
 }
 
 /** Never cut the harness's wait for the target's deadline: a check makes up to three such calls. */
@@ -106,40 +114,65 @@ async function onAnother(
   }
 }
 
-const listed = (checks: readonly Check[]) => {
-  let i = 0;
-  return async () => checks[i++];
-};
+/** Checks waiting to run alone: `later` (once, when the first ones are taken) adds more. */
+interface Queue {
+  take(): Promise<Check | undefined>;
+  putBack(c: Check): void;
+}
+
+function queue(first: readonly Check[], later?: () => Promise<readonly Check[]>): Queue {
+  const items = [...first];
+  let more = later;
+  return {
+    async take() {
+      if (items.length === 0 && more) {
+        const m = more;
+        more = undefined;
+        items.push(...(await m()));
+      }
+      return items.shift();
+    },
+    putBack: (c) => void items.unshift(c),
+  };
+}
+
+/** What no SUT could run any more is blocked, with the reason. */
+async function drain(q: Queue, gone: string | undefined, input: PhaseInput): Promise<void> {
+  if (gone === undefined || input.signal?.aborted) return;
+  for (let c = await q.take(); c; c = await q.take())
+    input.emit(notRun(c, `the SUT is gone (${gone})`, 'SUT gone'));
+}
 
 /**
- * One check at a time on the run's SUT, from `next` until it has none: after
- * each (when another follows) the fleet is restored and the SUT relaunched
- * unless it is as good as when it was opened.
+ * Checks from the queue one at a time on one instance: after each (when
+ * another follows) the fleet is restored and the SUT relaunched unless it is
+ * as good as when it was opened. Returns why the SUT is gone when it could
+ * not be brought back (the check it would have run next goes back to the queue).
  */
-async function runAlone(next: () => Promise<Check | undefined>, input: PhaseInput): Promise<void> {
+async function runAlone(q: Queue, inst: Instance, input: PhaseInput): Promise<string | undefined> {
   const replace = (s: Sut) => {
-    input.sut.current = s;
+    inst.sut.current = s;
   };
-  const base = { fleet: input.fleet, spec: input.spec, state: input.state, open: input.open, replace };
+  const base = { fleet: inst.fleet, spec: input.spec, state: input.state, open: inst.open, replace };
   const timeoutMs = timeoutOf(input);
-  let gone: string | undefined;
-  for (let c = await next(); c; ) {
-    if (input.signal?.aborted) break;
-    if (gone) {
-      input.emit(notRun(c, `the SUT is gone (${gone})`, 'SUT gone'));
-      c = await next();
-      continue;
-    }
+  for (let c = await q.take(); c; ) {
+    if (input.signal?.aborted) return undefined;
     const transcript = input.verbose ? createTranscript() : undefined;
     const t0 = performance.now();
-    const before = input.sut.current;
+    const before = inst.sut.current;
     const verdict = await runOne(c, { ...base, timeoutMs, sut: before, transcript });
     input.emit(withTranscript(toResult(c, verdict, performance.now() - t0), transcript));
-    c = await next();
-    if (!c) break; // nothing runs on it any more: the run closes it
-    await restoreFleet(input.fleet);
+    const next = await q.take();
+    if (!next) return undefined; // nothing runs on it any more: the run closes it
+    await restoreFleet(inst.fleet);
     // A SUT the check relaunched was opened in the state the check made (a backend down): never keep it.
-    const relaunched = input.sut.current !== before;
-    gone = await ensureAlive(input.sut.current, input.fleet, input.open, replace, relaunched);
+    const relaunched = inst.sut.current !== before;
+    const gone = await ensureAlive(inst.sut.current, inst.fleet, inst.open, replace, relaunched);
+    if (gone !== undefined) {
+      q.putBack(next);
+      return gone;
+    }
+    c = next;
   }
+  return undefined;
 }

@@ -16,6 +16,8 @@ import { referenceGateway } from '../../helpers/checks.js';
  */
 
 let held: { fleet?: CheckFleet; sut?: { current: Sut } } = {};
+/** Why another instance did not open (a test that needs one shows it). */
+const failedToOpen: string[] = [];
 afterEach(async () => {
   await held.sut?.current.target.close().catch(() => {});
   await held.fleet?.release();
@@ -44,7 +46,13 @@ async function run(checks: Check[], defects: string[], another?: PhaseInput['ano
   const first = held.sut.current;
   const results: CheckResult[] = [];
   const second: PhaseInput['another'] =
-    another === 'real' ? () => openInstance(spec, undefined, state) : another;
+    another === 'real'
+      ? () =>
+          openInstance(spec, undefined, state).catch((e: unknown) => {
+            failedToOpen.push(String(e));
+            throw e;
+          })
+      : another;
   await runPhases(checks, {
     spec,
     fleet,
@@ -84,35 +92,32 @@ const byId = (rs: CheckResult[]) => Object.fromEntries(rs.map((r) => [r.id, r.st
 describe('run phases on two instances', () => {
   it('the shared checks run on a second SUT and fleet while the others run alone on the first', async () => {
     const log: Seen[] = [];
-    // Each side waits (bounded) until the other is running: they pass only when they overlap.
-    const running = new Set<string>();
-    const meets = (mine: string, other: (id: string) => boolean) =>
+    // Each waits (bounded) until the others have started: in turns, the first to run would wait in vain.
+    const started = new Set<string>();
+    const meets = (mine: string, others: string[]) =>
       check({
         id: `gateway.test-${mine}`,
         title: mine,
         suite: 'gateway',
         specRef: 'test',
         severity: 'must',
-        expected: 'runs while the other side runs',
+        expected: 'runs while the others run',
         concurrent: mine !== 'alone',
         async run(ctx) {
-          running.add(mine);
+          started.add(mine);
           log.push({ id: mine, fleet: ctx.fleet, target: ctx.target, start: 0, end: 0 });
+          const met = () => others.every((o) => started.has(o));
           const until = performance.now() + 15_000;
-          while (![...running].some(other) && performance.now() < until)
-            await new Promise((r) => setTimeout(r, 20));
-          const met = [...running].some(other);
+          while (!met() && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
           const r = await ctx.session?.call('alpha__echo', { message: mine });
-          running.delete(mine);
-          return met && r?.outcome === 'ok' ? pass('overlapped') : fail(`met ${met}, alpha ${r?.outcome}`);
+          return met() && r?.outcome === 'ok'
+            ? pass('overlapped')
+            : fail(`met ${met()}, alpha ${r?.outcome}`);
         },
       });
-    const checks = [
-      meets('alone', (id) => id !== 'alone'),
-      meets('a', (id) => id === 'alone'),
-      meets('b', (id) => id === 'alone'),
-    ];
+    const checks = [meets('alone', ['a', 'b']), meets('a', ['alone']), meets('b', ['alone'])];
     const { results, fleet, first } = await run(checks, [], 'real');
+    expect(failedToOpen).toEqual([]);
     expect(byId(results)).toEqual({
       'gateway.test-alone': 'pass',
       'gateway.test-a': 'pass',
@@ -130,6 +135,37 @@ describe('run phases on two instances', () => {
     // The second instance's fleet is stopped at the end.
     const other = shared[0]?.fleet as { mocks: Map<string, { status(): string }> };
     expect([...other.mocks.values()].every((m) => m.status() !== 'up')).toBe(true);
+  });
+
+  it('the checks that run alone are shared out between the first SUT and another, each alone on its own', async () => {
+    const log: Seen[] = [];
+    const running = new Set<string>();
+    // Each waits (bounded) until the other runs: they pass only when two instances run them at once.
+    const alone = (mine: string, other: string) =>
+      check({
+        id: `gateway.test-${mine}`,
+        title: mine,
+        suite: 'gateway',
+        specRef: 'test',
+        severity: 'must',
+        expected: 'runs while the other runs',
+        async run(ctx) {
+          running.add(mine);
+          log.push({ id: mine, fleet: ctx.fleet, target: ctx.target, start: 0, end: 0 });
+          const until = performance.now() + 15_000;
+          while (!running.has(other) && performance.now() < until)
+            await new Promise((r) => setTimeout(r, 20));
+          const met = running.has(other);
+          const r = await ctx.session?.call('alpha__echo', { message: mine });
+          running.delete(mine);
+          return met && r?.outcome === 'ok' ? pass('overlapped') : fail(`met ${met}, alpha ${r?.outcome}`);
+        },
+      });
+    const { results } = await run([alone('x', 'y'), alone('y', 'x')], [], 'real');
+    expect(failedToOpen).toEqual([]);
+    expect(byId(results)).toEqual({ 'gateway.test-x': 'pass', 'gateway.test-y': 'pass' });
+    expect(log[0]?.fleet).not.toBe(log[1]?.fleet);
+    expect(log[0]?.target).not.toBe(log[1]?.target);
   });
 
   it('a shared check that kills the second SUT: the shared checks run again alone on the first, only it fails', async () => {
