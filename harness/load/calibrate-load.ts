@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Fleet } from '../../mocks/server/fleet.js';
-import { calibrationFleet, responseModeOf } from '../runner/calibration-fleet.js';
+import { calibrationFleet, placementOf, responseModeOf } from '../runner/calibration-fleet.js';
 import { fleetEndpoints } from '../runner/fleet-endpoints.js';
 import type { Endpoint } from '../schema/target.js';
 import { harnessCost, matchSamples, sampledRecords } from './attribution.js';
@@ -10,8 +10,9 @@ import { runWorkers } from './workers.js';
 /**
  * The harness's own client cost at the same load: the same executor, rate or
  * sessions, workers and transport, for a short phase against a bare
- * calibration mock in its own process (answering as the target's endpoint
- * does: JSON or SSE). Cost per call = service time − the mock's own time,
+ * calibration mock out of this process (hosted by the fleet's process when the
+ * fleet runs in one, so as warm as the mocks behind the SUT; else its own),
+ * answering as the target's endpoint does: JSON or SSE. Cost per call = service time − the mock's own time,
  * matched by traceparent; what the run subtracts is its median.
  */
 export const CALIBRATION_MS = 2_000;
@@ -23,7 +24,9 @@ export async function calibrateAtLoad(
   dir: string,
 ): Promise<{ p50: number; spread: number; count: number }> {
   const response = await responseModeOf(endpoint, fleet);
-  const cal = await calibrationFleet(endpoint.transport, 'process', dir, response);
+  // Never on this process's event loop: the generator's (no mesh placement here).
+  const placement = placementOf('load', fleet, []);
+  const cal = await calibrationFleet(endpoint.transport, placement, dir, response, fleet);
   try {
     await cal.writeMcpServersFile(join(dir, 'calibration.mcpServers.json'));
     const calEndpoint = fleetEndpoints(cal).calibration as Endpoint;

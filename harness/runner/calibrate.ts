@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,8 @@ export interface CalibrationOptions {
   placement?: Placement;
   /** How the target's HTTP endpoints answer (see responseModeOf); the calibration mock does the same. */
   response?: ResponseMode;
+  /** The run's fleet: hosts the calibration mock when the placement is `fleet`. */
+  host?: Fleet;
 }
 
 /**
@@ -83,7 +86,7 @@ export async function startCalibration(
   };
   try {
     for (const transport of transports) {
-      probes.push(await openProbe(transport, options.placement ?? 'local', dir, options.response));
+      probes.push(await openProbe(transport, options, dir));
     }
   } catch (e) {
     await close();
@@ -92,7 +95,8 @@ export async function startCalibration(
   const levels = [...new Set([1, ...(options.concurrency ?? [])])]
     .filter((n) => n >= 1)
     .sort((a, b) => a - b);
-  let seq = 0;
+  // Unique across harnesses sharing a hosted calibration mock: its call log is matched by `n`.
+  let seq = randomInt(2 ** 30) * 1_000_000;
   const timed = async (conn: Connection, transport: Transport): Promise<{ n: number; e2e: number }> => {
     const n = ++seq;
     const span = options.tracing.startClientSpan({ method: 'tools/call', toolName: 'noop', transport });
@@ -222,13 +226,9 @@ async function coldCosts(p: Probe, run: (conn: Connection) => Promise<number[]>)
   return Array.from({ length: calls }, (_, i) => Math.round(median(samples.map((s) => s[i] as number))));
 }
 
-async function openProbe(
-  transport: Transport,
-  placement: Placement,
-  dir: string,
-  response?: ResponseMode,
-): Promise<Probe> {
-  const fleet = await calibrationFleet(transport, placement, dir, response);
+async function openProbe(transport: Transport, options: CalibrationOptions, dir: string): Promise<Probe> {
+  const placement = options.placement ?? 'local';
+  const fleet = await calibrationFleet(transport, placement, dir, options.response, options.host);
   const probe: Probe = {
     transport,
     fleet,

@@ -1,23 +1,31 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { calibrationSpec } from '../../mocks/server/calibration-host.js';
 import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
 import type { MockHandle } from '../../mocks/server/handle.js';
+import { jsonCall } from '../../mocks/server/json-http.js';
 import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
 import { RemoteMockHandle } from '../../mocks/server/remote-handle.js';
 import type { Endpoint } from '../schema/target.js';
 import { spawnFleetChild } from './fleet-child.js';
 
 /**
- * Where the calibration mock runs, like what the harness measures: `local`
- * (this process) when the steps call mocks served by this process (a mesh
- * over the run's own fleet), `process` (its own process) when they call
- * another process (a gateway, a chain, a fleet running elsewhere). A loopback
- * hop to another process costs a wake-up on each side that an in-process
- * server does not, and an in-process server's work runs on the harness's own
- * thread: calibrating one for the other is a bias of about 0.1 ms. stdio mocks
- * are always their own process.
+ * Where the calibration mock runs, like what the harness measures:
+ * - `local` (this process) when the steps call mocks served by this process
+ *   (a mesh over the run's own fleet);
+ * - `fleet` (hosted by the process that serves the run's mocks, through its
+ *   control API) when the fleet runs elsewhere: the same code in the same
+ *   process, so as warm as the mocks behind the SUT. A fresh process is slower
+ *   per call until it has served a few thousand calls, and that difference
+ *   would be charged to the SUT;
+ * - `process` (its own process) when the steps call another process and the
+ *   run's mocks are served here (a gateway, a chain) or there is no fleet.
+ * A loopback hop to another process costs a wake-up on each side that an
+ * in-process server does not, and an in-process server's work runs on the
+ * harness's own thread: calibrating one for the other is a bias of about
+ * 0.1 ms. stdio mocks are always their own process.
  */
-export type Placement = 'local' | 'process';
+export type Placement = 'local' | 'fleet' | 'process';
 
 /** `local` only when every connection of the target leads to a mock of `fleet` served in this process. */
 export function placementOf(
@@ -25,7 +33,11 @@ export function placementOf(
   fleet: Fleet | undefined,
   endpoints: Iterable<Endpoint>,
 ): Placement {
-  if (!fleet || (pattern !== 'mesh' && pattern !== 'direct')) return 'process';
+  if (!fleet) return 'process';
+  const handles = [...fleet.mocks.values()].filter((m) => m.transport !== 'stdio');
+  if (handles.length > 0 && fleet.controlUrl && handles.every((m) => m instanceof RemoteMockHandle))
+    return 'fleet';
+  if (pattern !== 'mesh' && pattern !== 'direct') return 'process';
   const local = [...fleet.mocks.values()].filter((m) => isLocal(m));
   const urls = new Set(local.map((m) => m.endpoint()?.url).filter((u) => u !== undefined));
   for (const ep of endpoints) if (ep.transport === 'stdio' || !urls.has(ep.url)) return 'process';
@@ -90,25 +102,19 @@ export async function responseModeOf(
 }
 
 /**
- * The one-tool calibration fleet for `transport`, started here or as
- * `mcp-harness mock` in a child process (stopped, with the child, by `stop`).
+ * The one-tool calibration fleet for `transport`: started here, hosted by the
+ * run's fleet process (`host`, placement `fleet`), or as `mcp-harness mock` in
+ * a child process; `stop` stops what this call started (a hosted one stays
+ * with its host).
  */
 export async function calibrationFleet(
   transport: Endpoint['transport'],
   placement: Placement,
   dir: string,
   response: ResponseMode = 'sse',
+  host?: Fleet,
 ): Promise<Fleet> {
-  const spec = {
-    servers: [
-      {
-        name: 'calibration',
-        transport,
-        ...(transport === 'http' ? { http: { response } } : {}),
-        tools: [{ name: 'noop', result: { text: 'ok' } }],
-      },
-    ],
-  };
+  const spec = calibrationSpec(transport, response);
   if (placement === 'local' || transport === 'stdio') {
     const fleet = createFleet(spec);
     try {
@@ -118,6 +124,11 @@ export async function calibrationFleet(
       throw e;
     }
     return fleet;
+  }
+  if (placement === 'fleet' && host?.controlUrl) {
+    // A host that cannot (an older mcp-harness) leaves it to a process of its own.
+    const hosted = await hostedBy(host.controlUrl, transport, response).catch(() => undefined);
+    if (hosted) return { ...(await connectRemoteFleet(hosted, spec)), stop: async () => {} };
   }
   const file = join(dir, `calibration-${transport}.json`);
   await writeFile(file, JSON.stringify(spec));
@@ -132,4 +143,10 @@ export async function calibrationFleet(
     await proc.stop();
     throw e;
   }
+}
+
+async function hostedBy(controlUrl: string, transport: Endpoint['transport'], response: ResponseMode) {
+  const body = { transport, response };
+  return (await jsonCall<{ controlUrl: string }>(`${controlUrl}/calibration`, 'POST', body, 10_000))
+    .controlUrl;
 }

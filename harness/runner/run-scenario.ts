@@ -117,6 +117,7 @@ export async function runScenario(
             concurrency: [concurrency],
             timeoutMs: plan.stepTimeoutMs,
             placement: placementOf(plan.target.pattern, fleet, endpoints),
+            host: fleet,
             // HTTP endpoints of one run answer alike in practice; the first one's way is calibrated.
             response: await responseModeOf(
               endpoints.find((e) => e.transport === 'http'),

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { isHarnessError } from '../../harness/errors.js';
 import { CallQuerySchema, type CallRecord } from '../../harness/schema/call-log.js';
+import { hostCalibration } from './calibration-host.js';
 import type { MockHandle } from './handle.js';
 import type { StdioMockProxy } from './stdio-proxy.js';
 
@@ -110,6 +111,8 @@ export function buildControlApi(mocks: Map<string, MockHandle>): FastifyInstance
     await m.restart();
     return describe(m);
   });
+
+  hostCalibration(app);
 
   app.post('/reset', async () => {
     for (const m of mocks.values()) {

@@ -1,10 +1,16 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import type { TransportBaseline } from '../../../harness/measure/baseline.js';
 import { createTracing } from '../../../harness/measure/otel.js';
 import { startCalibration } from '../../../harness/runner/calibrate.js';
-import { placementOf, responseModeOf } from '../../../harness/runner/calibration-fleet.js';
+import { calibrationFleet, placementOf, responseModeOf } from '../../../harness/runner/calibration-fleet.js';
+import { spawnFleetChild } from '../../../harness/runner/fleet-child.js';
 import { fleetEndpoints } from '../../../harness/runner/fleet-endpoints.js';
 import { runScenario } from '../../../harness/runner/run-scenario.js';
+import { connectRemoteFleet } from '../../../mocks/server/remote-fleet.js';
 import { startFleet } from '../../helpers/mocks.js';
 
 /**
@@ -65,6 +71,48 @@ describe('calibration', () => {
       expect(placementOf('mesh', undefined, eps)).toBe('process');
     } finally {
       await fleet.stop();
+    }
+  });
+
+  it('over a fleet served by another process: hosted by that process, once per transport and mode', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'calibration-host-'));
+    const spec = { servers: [{ name: 'a', transport: 'http' as const, tools: [{ name: 't' }] }] };
+    await writeFile(join(dir, 'fleet.json'), JSON.stringify(spec));
+    const host = await spawnFleetChild(join(dir, 'fleet.json'), join(dir, 'mcp.json'), 'the test fleet');
+    try {
+      const fleet = await connectRemoteFleet(host.controlUrl, spec);
+      const eps = Object.values(fleetEndpoints(fleet));
+      expect(placementOf('mesh', fleet, eps)).toBe('fleet');
+      expect(placementOf('gateway', fleet, eps)).toBe('fleet');
+      const first = await calibrationFleet('http', 'fleet', dir, 'json', fleet);
+      const again = await calibrationFleet('http', 'fleet', dir, 'json', fleet);
+      const url = first.mocks.get('calibration')?.endpoint()?.url;
+      expect(url).toBeDefined();
+      expect(again.mocks.get('calibration')?.endpoint()?.url).toBe(url);
+      // Served by the fleet's process: the same process answers the fleet's mock and the calibration mock.
+      expect(first.controlUrl).not.toBe(host.controlUrl);
+      const client = new Client({ name: 't', version: '0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url as string)));
+      await client.callTool({ name: 'noop', arguments: { n: 7 } });
+      await client.close();
+      expect(
+        (await first.mocks.get('calibration')?.calls({ tool: 'noop' }))?.map((r) => r.arguments),
+      ).toEqual([{ n: 7 }]);
+      // Not one of the fleet's servers: the fleet's listing is unchanged.
+      const listed = (await (await fetch(`${host.controlUrl}/mocks`)).json()) as Array<{ name: string }>;
+      expect(listed.map((m) => m.name)).toEqual(['a']);
+      const bad = await fetch(`${host.controlUrl}/calibration`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ transport: 'stdio' }),
+      });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(await bad.json())).toContain('transport');
+      await first.stop(); // leaves the hosted mock to its host
+      expect((await fetch(url as string, { method: 'GET' })).status).toBeLessThan(500);
+    } finally {
+      await host.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
