@@ -7,7 +7,11 @@ import { z } from 'zod';
  *
  * - `rounds`: warm calls, one round per calibration pass and concurrency
  *   level, time-stamped, so a call is charged the cost measured around its
- *   own time (linear between the rounds before and after it);
+ *   own time (linear between the rounds before and after it). Rounds measured
+ *   at the steps' pace (`gapUs`: the harness's own work between two calls,
+ *   replayed as a busy pause) are preferred over unpaced ones: a call that
+ *   follows a pause costs more than one in a tight loop (the other process and
+ *   its CPU have gone idle), and the steps are never a tight loop;
  * - `cold`: the first calls on a fresh connection, by index: the first calls
  *   of a scenario on each connection pay for cold paths too.
  */
@@ -16,6 +20,12 @@ export const BaselineRoundSchema = z
     t: z.number().int().describe('µs on the harness clock, the middle of the round'),
     concurrency: z.number().int().positive(),
     diffs: z.array(z.number().int()).describe('per call: end-to-end − the mock’s service time, µs'),
+    gapUs: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('the busy pause between calls, µs: the pace of the steps it was matched to (absent: none)'),
   })
   .strict();
 export type BaselineRound = z.infer<typeof BaselineRoundSchema>;
@@ -65,9 +75,9 @@ export function baselineAt(tb: TransportBaseline, at: CallPosition): number | un
   const level = levels.reduce((best, l) =>
     Math.abs(l - at.concurrency) < Math.abs(best - at.concurrency) ? l : best,
   );
-  const rounds = tb.rounds
-    .filter((r) => r.concurrency === level && r.diffs.length > 0)
-    .sort((a, b) => a.t - b.t);
+  const atLevel = tb.rounds.filter((r) => r.concurrency === level && r.diffs.length > 0);
+  const paced = atLevel.filter((r) => r.gapUs !== undefined);
+  const rounds = (paced.length > 0 ? paced : atLevel).sort((a, b) => a.t - b.t);
   const before = rounds.filter((r) => r.t <= at.t).at(-1);
   const after = rounds.find((r) => r.t > at.t);
   if (before && after) {
@@ -89,7 +99,27 @@ function roundMedian(round: BaselineRound): number {
   return m;
 }
 
-/** Every warm call at concurrency 1 over the whole run (all rounds pooled). */
+/** Every warm call at concurrency 1 over the whole run (the paced rounds when there are any, pooled). */
 export function warmDiffs(tb: TransportBaseline, concurrency = 1): number[] {
-  return tb.rounds.filter((r) => r.concurrency === concurrency).flatMap((r) => r.diffs);
+  const atLevel = tb.rounds.filter((r) => r.concurrency === concurrency);
+  const paced = atLevel.filter((r) => r.gapUs !== undefined);
+  return (paced.length > 0 ? paced : atLevel).flatMap((r) => r.diffs);
+}
+
+/**
+ * The steps' pace: the median time from one sequential call's end to the
+ * next one's start (the harness's own work in between), µs. Gaps over 5 ms
+ * are waits or think time, not work, and are left out; undefined when no two
+ * sequential calls followed each other.
+ */
+export function paceOf(
+  calls: ReadonlyArray<{ t0: number; t1: number; concurrent: boolean }>,
+): number | undefined {
+  const seq = calls.filter((c) => !c.concurrent).sort((a, b) => a.t0 - b.t0);
+  const gaps: number[] = [];
+  for (let i = 1; i < seq.length; i++) {
+    const gap = (seq[i] as { t0: number }).t0 - (seq[i - 1] as { t1: number }).t1;
+    if (gap >= 0 && gap <= 5_000) gaps.push(gap);
+  }
+  return gaps.length > 0 ? Math.round(median(gaps)) : undefined;
 }

@@ -27,8 +27,12 @@ export type Transport = Endpoint['transport'];
 export type Baselines = Partial<Record<Transport, number>>;
 
 export interface Calibration {
-  /** One round per transport and concurrency level (`samples` calls each, after a warm-up the first time). */
-  measure(samples?: number): Promise<void>;
+  /**
+   * One round per transport and concurrency level (`samples` calls each, after
+   * a warm-up the first time). `gapUs`: the steps' pace (see paceOf), replayed
+   * as a busy pause after each call at concurrency 1.
+   */
+  measure(samples?: number, gapUs?: number): Promise<void>;
   /** Everything measured so far, per transport. */
   model(): Partial<Record<Transport, TransportBaseline>>;
   close(): Promise<void>;
@@ -113,18 +117,21 @@ export async function startCalibration(
     }
     return { n, e2e: nowUs() - t0 };
   };
-  /** `calls` sequential calls on each of `concurrency` loops sharing one connection. */
-  const loop = async (p: Probe, conn: Connection, calls: number, concurrency: number) => {
+  /** `calls` sequential calls on each of `concurrency` loops sharing one connection, `gapUs` apart. */
+  const loop = async (p: Probe, conn: Connection, calls: number, concurrency: number, gapUs = 0) => {
     const loops = Array.from({ length: concurrency }, async () => {
       const out: Array<{ n: number; e2e: number }> = [];
-      for (let i = 0; i < calls; i++) out.push(await timed(conn, p.transport));
+      for (let i = 0; i < calls; i++) {
+        out.push(await timed(conn, p.transport));
+        if (gapUs > 0) busyFor(gapUs);
+      }
       return out;
     });
     const timings = (await Promise.all(loops)).flat();
     return diffsOf(p.fleet, timings);
   };
   return {
-    async measure(samples = 40) {
+    async measure(samples = 40, gapUs) {
       for (const p of probes) {
         if (!p.warm) {
           await warmUp((calls) => loop(p, p.conn, calls, 1));
@@ -133,8 +140,10 @@ export async function startCalibration(
         }
         for (const concurrency of levels) {
           const t0 = nowUs();
-          const diffs = await loop(p, p.conn, Math.ceil(samples / concurrency), concurrency);
-          p.baseline.rounds.push({ t: Math.round((t0 + nowUs()) / 2), concurrency, diffs });
+          const gap = concurrency === 1 ? gapUs : undefined;
+          const diffs = await loop(p, p.conn, Math.ceil(samples / concurrency), concurrency, gap);
+          const t = Math.round((t0 + nowUs()) / 2);
+          p.baseline.rounds.push({ t, concurrency, diffs, ...(gap === undefined ? {} : { gapUs: gap }) });
         }
         await p.fleet.mocks.get('calibration')?.clearCalls();
       }
@@ -144,6 +153,12 @@ export async function startCalibration(
     },
     close,
   };
+}
+
+/** The harness's own work between two calls, replayed: the thread stays busy, as it is between steps. */
+function busyFor(us: number): void {
+  const until = nowUs() + us;
+  while (nowUs() < until) {}
 }
 
 /** Call in batches until the per-call cost stops falling (see WARMUP_BATCH). */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
 import { isHarnessError } from '../errors.js';
+import { paceOf } from '../measure/baseline.js';
 import { HistogramSet } from '../measure/histogram-set.js';
 import { createTracing, type McpTracing } from '../measure/otel.js';
 import type { PromSink } from '../measure/prom.js';
@@ -145,7 +146,7 @@ export async function runScenario(
     };
     await executeTopLevel(ctx, calibration, options);
     if (calibration) {
-      await calibration.measure(roundSize);
+      await calibration.measure(roundSize, paceOf(ctx.calls));
       model = calibration.model();
       options.onCalibration?.(model);
     }
@@ -214,7 +215,7 @@ async function executeTopLevel(
   for (const [i, step] of ctx.plan.steps.entries()) {
     if (signal.aborted) return;
     if (calibration && i > 0 && performance.now() - calibratedAt > every) {
-      await calibration.measure(20);
+      await calibration.measure(20, paceOf(ctx.calls));
       options.onCalibration?.(calibration.model());
       calibratedAt = performance.now();
     }

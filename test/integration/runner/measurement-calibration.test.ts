@@ -172,4 +172,22 @@ describe('calibration', () => {
       await fleet.stop();
     }
   });
+
+  it('after the steps, calibrates at their pace: the harness’s own work between two calls, replayed', async () => {
+    const spec = { servers: [{ name: 'api', transport: 'http' as const, tools: [{ name: 'work' }] }] };
+    const fleet = await startFleet(spec);
+    try {
+      let model: Record<string, TransportBaseline | undefined> = {};
+      const result = await runScenario(
+        { fleet: spec, steps: [{ repeat: 8, steps: [{ name: 'a', call: 'api.work' }] }] },
+        { fleet, onCalibration: (m) => (model = m) },
+      );
+      expect(result.status).toBe('pass');
+      const [before, after] = model.http?.rounds ?? [];
+      expect(before?.gapUs).toBeUndefined();
+      expect(after?.gapUs).toBeGreaterThanOrEqual(0);
+    } finally {
+      await fleet.stop();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   baselineAt,
   median,
+  paceOf,
   quantile,
   spreadOf,
   type TransportBaseline,
@@ -100,5 +101,28 @@ describe('concurrencyOf', () => {
     expect(roundSizeFor(callCountOf([call('a')]))).toBe(40);
     expect(roundSizeFor(303)).toBe(152);
     expect(roundSizeFor(10_000)).toBe(250);
+  });
+});
+
+describe('pace', () => {
+  it('is the median busy gap between sequential calls; waits, overlaps and parallel calls are left out', () => {
+    const c = (t0: number, t1: number, concurrent = false) => ({ t0, t1, concurrent });
+    expect(paceOf([])).toBeUndefined();
+    expect(paceOf([c(0, 100)])).toBeUndefined();
+    // gaps 20, 40, 30 (a 9 ms wait and two parallel calls do not count)
+    const calls = [c(0, 100), c(120, 200), c(240, 300), c(330, 400), c(9_400, 9_500), c(9_500, 9_600, true)];
+    expect(paceOf(calls)).toBe(30);
+  });
+
+  it('rounds measured at the steps’ pace are preferred to tight-loop ones, for the cost and its spread', () => {
+    const tb: TransportBaseline = {
+      cold: [],
+      rounds: [round(1_000, 1, [500, 500, 500]), { ...round(9_000, 1, [650, 660, 640]), gapUs: 120 }],
+    };
+    // Without pacing, a call at t=5000 would be charged the interpolation (575).
+    expect(baselineAt(tb, { t: 5_000, concurrency: 1, callIndex: 10 })).toBe(650);
+    expect(warmDiffs(tb)).toEqual([650, 660, 640]);
+    const unpaced = { cold: [], rounds: [round(1_000, 1, [500]), round(9_000, 1, [650])] };
+    expect(baselineAt(unpaced, { t: 5_000, concurrency: 1, callIndex: 10 })).toBe(575);
   });
 });
