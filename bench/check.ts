@@ -54,7 +54,7 @@ for (const r of [...run.results].sort((a, b) => b.durationMs - a.durationMs).sli
 for (const r of run.results.filter(
   (x) => x.status === 'fail' || x.status === 'warn' || x.status === 'blocked',
 ))
-  console.log(`  ${r.status}: ${r.id} — ${r.observed}`);
+  console.log(`  ${r.status}: ${r.id} — ${r.status === 'blocked' ? r.reason : r.observed}`);
 
 const reference = [...seen.values()][0] as string;
 const differing = [...seen.entries()].filter(([, s]) => s !== reference).map(([k]) => k);

@@ -4,14 +4,14 @@ import type { Instance } from './shared-phase.js';
 import { openSut, type RunState } from './sut.js';
 
 /**
- * More instances of the SUT, each behind a fleet of its own: the checks that
- * may share a SUT run on one, while those that run alone are shared out
- * between the first and another (each still alone on its SUT and fleet), so
- * a check that injects faults, kills servers or counts call logs never sees
- * another instance's traffic. Only when the harness starts them all (a
- * launch recipe whose endpoint takes a fresh `{port}`, the fleet started by
- * this run): a SUT reached at a fixed address, or a fleet that runs
- * elsewhere, has one instance.
+ * A second instance of the SUT behind a fleet of its own, for the checks
+ * that may share a SUT: they run on it while the others run one by one on
+ * the first, so a check that injects faults, kills servers or counts call
+ * logs never sees the shared checks' traffic. Only when the harness starts
+ * both (a launch recipe whose endpoint takes a fresh `{port}`, the fleet
+ * started by this run): a SUT reached at a fixed address, or a fleet that
+ * runs elsewhere, has one instance. (More instances do not pay on two
+ * cores: every SUT session starts a stdio server, and the run is CPU-bound.)
  */
 export function whyOneInstance(spec: TargetSpec, fleetAt: string | undefined): string | undefined {
   if (fleetAt) return 'the fleet runs elsewhere (--fleet-at)';

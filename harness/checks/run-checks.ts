@@ -18,8 +18,8 @@ import { transcriptRelay } from './transcript.js';
  * Run conformance suites against a target: start the fleet the suites need,
  * launch/connect the SUT behind it, run the checks (run-phases.ts: those
  * that may share the SUT together, the rest one at a time with the fleet
- * restored after each; when the harness launches the SUT, on instances
- * of their own, each with its own fleet, at the same time: instance.ts). A SUT that dies mid-suite is relaunched once; if it
+ * restored after each; when the harness launches the SUT, the shared ones
+ * on a second instance with a fleet of its own, at the same time: instance.ts). A SUT that dies mid-suite is relaunched once; if it
  * stays down, every remaining check is blocked with that reason. Results come
  * in the order of the checks. Invalid input throws (exit 2); everything else
  * is a result.

@@ -24,10 +24,9 @@ export interface PhaseInput {
   emit: (r: CheckResult) => void;
   signal?: AbortSignal;
   /**
-   * Start another SUT behind a fleet of its own (see instance.ts): the
-   * shared phase runs on one, and the checks that run alone are shared out
-   * between this SUT and another, all at the same time. Without it (or when
-   * none starts) everything runs here, the phases taking turns.
+   * Start a second SUT behind a fleet of its own (see instance.ts): the
+   * shared phase then runs on it while the other checks run one by one on
+   * this one. Without it (or when it cannot start) the phases take turns here.
    */
   another?: () => Promise<Instance & { close(): Promise<void> }>;
 }
@@ -44,8 +43,7 @@ export function notRun(c: Check, why: string, by: string): CheckResult {
  * When the SUT does not survive the shared phase, nothing of it is kept: the
  * SUT is relaunched and those checks run again one at a time, so the check
  * that broke it is the one that fails. With `another`, the shared phase runs
- * on a second SUT and fleet, and the checks that run alone are taken one at
- * a time by this SUT and a third one, all at the same time.
+ * on a second SUT and fleet while the other checks run one by one on this one.
  */
 export async function runPhases(checks: readonly Check[], input: PhaseInput): Promise<void> {
   const { state } = input;
@@ -54,26 +52,15 @@ export async function runPhases(checks: readonly Check[], input: PhaseInput): Pr
   const plan = schedule(checks, whyAlone(input.concurrency, endpoint, routed) === undefined);
   const run = { ...input, timeoutMs: timeoutOf(input) };
   const main: Instance = { fleet: input.fleet, sut: input.sut, open: input.open };
-  if (input.another) {
-    const another = input.another;
+  if (input.another && plan.together.length > 0 && plan.alone.length > 0) {
     // Checks a broken shared phase leaves to run alone join the queue once it is over.
-    const shared = plan.together.length > 0 ? onAnother(plan.together, another, run) : undefined;
-    const q = queue(plan.alone, shared && (() => shared.then((o) => kept(o, plan.together, input))));
-    const extra = async () => {
-      const inst = plan.alone.length > 1 ? await another().catch(() => undefined) : undefined;
-      if (!inst) return undefined;
-      try {
-        return await runAlone(q, inst, input);
-      } finally {
-        await inst.close().catch(() => {});
-      }
-    };
-    const gone = await Promise.all([runAlone(q, main, input), extra()]);
-    return drain(
-      q,
-      gone.find((g) => g !== undefined),
-      input,
-    );
+    const shared = onAnother(plan.together, input.another, run);
+    const q = queue(plan.alone, () => shared.then((o) => kept(o, plan.together, input)));
+    try {
+      return await drain(q, await runAlone(q, main, input), input);
+    } finally {
+      await shared; // its instance is closed on every path (an aborted run too)
+    }
   }
   if (plan.together.length > 0) {
     const outcome = await sharedPhase(plan.together, main, run);

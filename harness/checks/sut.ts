@@ -132,12 +132,16 @@ async function serving(sut: Sut, fleet: Fleet): Promise<Set<string>> {
  */
 async function asGoodAsOpened(sut: Sut, fleet: Fleet): Promise<boolean> {
   try {
-    if (sut.pings) await answersPing(sut);
-    if (!sut.session) return true; // a mesh: its clients answered ping as they did when opened
+    const session = sut.session;
     const before = sut.target.tools.get(SUT)?.length ?? 0;
-    if ((await sut.session.tools()).length < before) return false;
-    const now = await serving(sut, fleet);
-    return [...sut.serving].every((s) => now.has(s));
+    // All asked at once; any of them short or failing is enough.
+    const [, listed, now] = await Promise.all([
+      sut.pings ? answersPing(sut) : undefined,
+      session ? session.tools().then((t) => t.length) : before,
+      serving(sut, fleet),
+    ]);
+    // A mesh (no session) only had to answer ping as its clients did when opened.
+    return listed >= before && [...sut.serving].every((s) => now.has(s));
   } catch {
     return false;
   }

@@ -137,37 +137,6 @@ describe('run phases on two instances', () => {
     expect([...other.mocks.values()].every((m) => m.status() !== 'up')).toBe(true);
   });
 
-  it('the checks that run alone are shared out between the first SUT and another, each alone on its own', async () => {
-    const log: Seen[] = [];
-    const running = new Set<string>();
-    // Each waits (bounded) until the other runs: they pass only when two instances run them at once.
-    const alone = (mine: string, other: string) =>
-      check({
-        id: `gateway.test-${mine}`,
-        title: mine,
-        suite: 'gateway',
-        specRef: 'test',
-        severity: 'must',
-        expected: 'runs while the other runs',
-        async run(ctx) {
-          running.add(mine);
-          log.push({ id: mine, fleet: ctx.fleet, target: ctx.target, start: 0, end: 0 });
-          const until = performance.now() + 15_000;
-          while (!running.has(other) && performance.now() < until)
-            await new Promise((r) => setTimeout(r, 20));
-          const met = running.has(other);
-          const r = await ctx.session?.call('alpha__echo', { message: mine });
-          running.delete(mine);
-          return met && r?.outcome === 'ok' ? pass('overlapped') : fail(`met ${met}, alpha ${r?.outcome}`);
-        },
-      });
-    const { results } = await run([alone('x', 'y'), alone('y', 'x')], [], 'real');
-    expect(failedToOpen).toEqual([]);
-    expect(byId(results)).toEqual({ 'gateway.test-x': 'pass', 'gateway.test-y': 'pass' });
-    expect(log[0]?.fleet).not.toBe(log[1]?.fleet);
-    expect(log[0]?.target).not.toBe(log[1]?.target);
-  });
-
   it('a shared check that kills the second SUT: the shared checks run again alone on the first, only it fails', async () => {
     const log: Seen[] = [];
     const killer = check({
