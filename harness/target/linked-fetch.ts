@@ -8,7 +8,8 @@ import type { FetchLike } from '@modelcontextprotocol/client';
  * garbage-collected: after ~1,500 requests on one connection Node warns
  * MaxListenersExceeded. Here each request gets its own signal, linked to the
  * transport's by one listener that is removed as soon as the response body
- * ends, fails or is cancelled (or the request fails), so aborting the
+ * ends, fails or is cancelled (or the request fails; a single JSON body as
+ * soon as its headers are in: the transport reads it at once), so aborting the
  * transport still aborts what is in flight and nothing accumulates. The
  * transport's signal then holds one listener per request in flight (or body
  * not yet read), which may be many at once: a session with 20 concurrent
@@ -35,7 +36,9 @@ export const linkedFetch: FetchLike = async (url, init) => {
     release();
     throw e;
   }
-  if (!res.body) {
+  // One JSON body is read at once by the transport: nothing long-lived left to abort, no wrapping
+  // (re-streaming the body costs every call). An SSE stream stays linked until it ends.
+  if (!res.body || res.headers.get('content-type')?.includes('application/json')) {
     release();
     return res;
   }

@@ -20,21 +20,50 @@ describe('SDK HTTP transport under many requests', () => {
           http: { response: 'json' },
           tools: [{ name: 'echo', result: { text: 'ok' } }],
         },
+        {
+          name: 's',
+          transport: 'http',
+          http: { response: 'sse' },
+          tools: [
+            { name: 'echo', result: { text: 'ok' } },
+            { name: 'stall', result: { text: 'never' } },
+          ],
+          faults: [{ type: 'hang', tools: ['stall'] }],
+        },
       ],
     });
   });
   afterAll(() => fleet?.stop());
 
-  it('keeps the transport signal’s abort listeners flat', async () => {
-    const url = fleet.mocks.get('m')?.endpoint()?.url as string;
+  const signalOf = (c: Awaited<ReturnType<typeof connectEndpoint>>) =>
+    (c.transport as unknown as { _abortController: AbortController })._abortController.signal;
+
+  it.each(['m', 's'])(
+    'keeps the transport signal’s abort listeners flat (mock %s: JSON, SSE answers)',
+    async (name) => {
+      const url = fleet.mocks.get(name)?.endpoint()?.url as string;
+      const c = await connectEndpoint({ transport: 'http', url, headers: {} }, { timeoutMs: 5000 });
+      try {
+        for (let i = 0; i < 300; i++) await c.client.callTool({ name: 'echo', arguments: {} });
+        expect(getEventListeners(signalOf(c), 'abort').length).toBeLessThan(5);
+      } finally {
+        await c.close();
+      }
+    },
+  );
+
+  it('closing the connection still ends a call whose SSE answer is in flight', async () => {
+    const url = fleet.mocks.get('s')?.endpoint()?.url as string;
     const c = await connectEndpoint({ transport: 'http', url, headers: {} }, { timeoutMs: 5000 });
-    try {
-      const signal = (c.transport as unknown as { _abortController: AbortController })._abortController
-        .signal;
-      for (let i = 0; i < 300; i++) await c.client.callTool({ name: 'echo', arguments: {} });
-      expect(getEventListeners(signal, 'abort').length).toBeLessThan(5);
-    } finally {
-      await c.close();
-    }
+    const call = c.client.callTool({ name: 'stall', arguments: {} }, { timeout: 30_000 });
+    const settled = call.then(
+      () => 'answered',
+      () => 'ended',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    await c.close();
+    expect(await settled).toBe('ended');
+    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 });
