@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calibrationSpec } from '../../mocks/server/calibration-host.js';
-import { createFleet, type Fleet } from '../../mocks/server/fleet.js';
+import { calibrationSpec, startCalibrationFleet } from '../../mocks/server/calibration-host.js';
+import type { Fleet } from '../../mocks/server/fleet.js';
 import type { MockHandle } from '../../mocks/server/handle.js';
 import { jsonCall } from '../../mocks/server/json-http.js';
 import { connectRemoteFleet } from '../../mocks/server/remote-fleet.js';
@@ -115,16 +115,7 @@ export async function calibrationFleet(
   host?: Fleet,
 ): Promise<Fleet> {
   const spec = calibrationSpec(transport, response);
-  if (placement === 'local' || transport === 'stdio') {
-    const fleet = createFleet(spec);
-    try {
-      await fleet.start();
-    } catch (e) {
-      await fleet.stop();
-      throw e;
-    }
-    return fleet;
-  }
+  if (placement === 'local' || transport === 'stdio') return startCalibrationFleet(transport, response);
   if (placement === 'fleet' && host?.controlUrl) {
     // A host that cannot (an older mcp-harness) leaves it to a process of its own.
     const hosted = await hostedBy(host.controlUrl, transport, response).catch(() => undefined);

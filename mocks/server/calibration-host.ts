@@ -37,26 +37,31 @@ export function calibrationSpec(transport: 'http' | 'sse' | 'stdio', response: '
 }
 
 /** Register `POST /calibration` on a control API: answers `{ controlUrl }` of the hosted calibration fleet. */
+/** Start the calibration fleet in this process (stopped again if it cannot start). */
+export async function startCalibrationFleet(
+  transport: 'http' | 'sse' | 'stdio',
+  response: 'json' | 'sse' = 'sse',
+): Promise<Fleet> {
+  // Imported here: fleet.ts builds the control API that hosts calibration mocks.
+  const { createFleet } = await import('./fleet.js');
+  const fleet = createFleet(calibrationSpec(transport, response));
+  try {
+    await fleet.start();
+  } catch (e) {
+    await fleet.stop();
+    throw e;
+  }
+  return fleet;
+}
+
 export function hostCalibration(app: FastifyInstance): void {
   const hosted = new Map<string, Promise<Fleet>>();
-  const start = async (req: CalibrationRequest): Promise<Fleet> => {
-    // Imported here: fleet.ts builds this control API.
-    const { createFleet } = await import('./fleet.js');
-    const fleet = createFleet(calibrationSpec(req.transport, req.response));
-    try {
-      await fleet.start();
-    } catch (e) {
-      await fleet.stop();
-      throw e;
-    }
-    return fleet;
-  };
   app.post('/calibration', async (req) => {
     const body = validate(CalibrationRequestSchema, req.body ?? {}, 'calibration request');
     const key = `${body.transport}/${body.response}`;
     let fleet = hosted.get(key);
     if (!fleet) {
-      fleet = start(body);
+      fleet = startCalibrationFleet(body.transport, body.response);
       hosted.set(key, fleet);
       fleet.catch(() => hosted.delete(key));
     }
