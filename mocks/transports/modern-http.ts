@@ -109,7 +109,8 @@ function plainLegacyRequest(req: IncomingMessage, body: unknown): boolean {
   if (typeof m.id !== 'string' && !Number.isInteger(m.id)) return false;
   if ('result' in m || 'error' in m) return false;
   const version = req.headers['mcp-protocol-version'];
-  if (version !== undefined && (typeof version !== 'string' || version.trim() >= ERA_VERSION.modern)) return false;
+  if (version !== undefined && (typeof version !== 'string' || version.trim() >= ERA_VERSION.modern))
+    return false;
   if (m.params === undefined) return true;
   if (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params)) return false;
   const meta = (m.params as { _meta?: unknown })._meta;
