@@ -14,6 +14,9 @@ import type { McpServerEntry } from './settings.js';
 
 export const GATEWAY_INFO = { name: 'mcp-harness-gateway', version: '0.1.0' };
 
+/** A stdio server is a process to start (a runtime and its modules): its handshake gets this long at least. */
+const STDIO_START_MS = 10_000;
+
 /** What a downstream connection needs from the upstream session that owns it. */
 export interface DownstreamOwner {
   readonly defects: Defects;
@@ -85,10 +88,35 @@ export class Downstream {
     if (this.state === 'up' && this.client) return this.client;
     if (this.state === 'down' && this.everUp && this.owner.defects.has('no-reconnect'))
       throw new DownstreamUnavailable(`down since: ${this.lastError}`);
-    this.connecting ??= this.connect(deadline).finally(() => {
-      this.connecting = undefined;
+    if (!this.connecting) {
+      this.connecting = this.connect(deadline).finally(() => {
+        this.connecting = undefined;
+      });
+      this.connecting.catch(() => {}); // a caller that stopped waiting leaves no unhandled rejection
+    }
+    return this.untilDeadline(this.connecting, deadline);
+  }
+
+  /**
+   * A stdio server may take longer to start than a caller waits (its handshake
+   * gets STDIO_START_MS at least): the caller gives up at its own deadline,
+   * the start goes on, and a later caller finds the server up.
+   */
+  private untilDeadline(connecting: Promise<Client>, deadline: number): Promise<Client> {
+    if (!this.isStdio) return connecting;
+    const ms = remaining(deadline, this.owner.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DownstreamUnavailable(`no answer to initialize within ${ms} ms (still starting)`)),
+        ms,
+      );
     });
-    return this.connecting;
+    return Promise.race([connecting, late]).finally(() => clearTimeout(timer));
+  }
+
+  private get isStdio(): boolean {
+    return 'command' in this.entry;
   }
 
   /**
@@ -116,7 +144,7 @@ export class Downstream {
   }
 
   private async connect(deadline: number): Promise<Client> {
-    const ms = remaining(deadline, this.owner.timeoutMs);
+    const ms = Math.max(remaining(deadline, this.owner.timeoutMs), this.isStdio ? STDIO_START_MS : 0);
     const transport = this.buildTransport();
     const client = new Client(GATEWAY_INFO, {
       capabilities: this.owner.clientCapabilities(),
