@@ -1,11 +1,12 @@
 /**
  * bench:check — wall time of the gateway + http + security suites against the
  * reference gateway, start-up of the fleet and the SUT included: checks that
- * may share the SUT run concurrently (the default) against every check alone,
- * in order (`concurrency: 1`), rounds alternated. Both must give the same
- * status for every check, and every check must pass (a failing check makes
- * the time meaningless). Last line:
- * `gateway+http+security suites: 8.9 s (alone, in order: 24.1 s; 2.7× faster), results identical`;
+ * may share the SUT run concurrently (the default: on a second instance of the
+ * SUT and fleet, while the others run one by one on the first) against every
+ * check alone, in order (`concurrency: 1`), rounds alternated. Both must give
+ * the same status for every check, and every check must pass (a failing check
+ * makes the time meaningless). Last line, e.g.:
+ * `gateway+http+security suites: 18.8 s (alone, in order: 24.3 s; 1.3× faster), results identical`;
  * exit 1 when results differ, a check does not pass, or the median is above 10 s.
  */
 import { runChecks } from '../harness/checks/run-checks.js';
